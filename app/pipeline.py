@@ -1,0 +1,230 @@
+"""The Assistant: one object that ingests reports and answers questions, shared by CLI, API, web chat and eval."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.answer import Answer, Citation, Retrieved
+from app.config import Settings
+from app.errors import NotFound
+
+if TYPE_CHECKING:
+    from app.figqa import FigureQA
+    from app.question import CatalogEntry, Lexicon, Query
+    from app.retrieve import HybridRetriever
+    from ingest.model import Chunk, Figure
+    from ingest.pipeline import IngestResult
+    from vectorstore.chroma import ChromaStore
+    from vectorstore.figures import DocumentInfo, FigureStore
+
+log = logging.getLogger(__name__)
+CONFIGS = ("default", "naive")
+
+
+@dataclass
+class _State:
+    """Everything derived from the stores at one generation (rebuilt when the stores change)."""
+
+    generation: int
+    catalog: list[CatalogEntry]
+    chunks: dict[str, Chunk]
+    texts: dict[str, str]
+    figqa: FigureQA
+    retriever: HybridRetriever
+
+
+class Assistant:
+    """Ingest and answer. ``config="naive"`` is the plain dense-RAG baseline the eval compares against."""
+
+    def __init__(self, settings: Settings, *, config: str = "default", always_retrieve: bool = False) -> None:
+        if config not in CONFIGS:
+            from app.errors import UnknownBackend
+
+            raise UnknownBackend(f"configuration {config!r} is not known; use one of: {', '.join(CONFIGS)}")
+        self.settings, self.config, self.always_retrieve = settings, config, always_retrieve
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._store: FigureStore | None = None
+        self._chroma: ChromaStore | None = None
+        self._lexicon: Lexicon | None = None
+        self._state: _State | None = None
+
+    # ---- stores -------------------------------------------------------------------------------------
+    @property
+    def store(self) -> FigureStore:
+        if self._store is None:
+            from vectorstore.figures import FigureStore
+
+            self._store = FigureStore(self.settings.sql_url)
+        return self._store
+
+    @property
+    def chroma(self) -> ChromaStore:
+        if self._chroma is None:
+            from app.embedder import make_embedder
+            from vectorstore.chroma import ChromaStore
+
+            self._chroma = ChromaStore(self.settings, make_embedder(self.settings))
+        return self._chroma
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            from app.question import load_lexicon
+
+            self._lexicon = load_lexicon(self.settings.aliases_file)
+        return self._lexicon
+
+    def state(self) -> _State:
+        """The answer-side indexes, rebuilt only when the stores changed since last time."""
+        with self._lock:
+            gen = self.store.generation()
+            if self._state is None or self._state.generation != gen:
+                self._state = self._build_state(gen)
+            return self._state
+
+    def _build_state(self, gen: int) -> _State:
+        from app.figqa import FigureQA
+        from app.question import CatalogEntry
+        from app.retrieve import HybridRetriever
+        from vectorstore.bm25 import BM25Index
+
+        docs = self.store.documents()
+        catalog = [CatalogEntry(d.org, d.year, d.name, d.report_type) for d in docs]
+        chunks = {c.id: c for c in self.store.chunks()}
+        texts = {d.id: self.store.document_text(d.id) for d in docs}
+        folder = self.settings.data_dir / "bm25"
+        bm25 = BM25Index.load(folder, gen)
+        if bm25 is None:
+            bm25 = BM25Index.build(*self.store.chunk_tokens())
+            bm25.save(folder, gen)
+        chroma = self.chroma if chunks else None
+        retriever = HybridRetriever(chroma, bm25, chunks, {d.id: (d.org, d.year) for d in docs},
+                                    dense_k=self.settings.dense_k, bm25_k=self.settings.bm25_k,
+                                    rrf_k=self.settings.rrf_k)
+        figqa = FigureQA(self.store.figures(), catalog, self.lexicon)
+        return _State(gen, catalog, chunks, texts, figqa, retriever)
+
+    # ---- documents ----------------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], *, progress: Callable[[int, int, str], None] | None = None,
+               org: str | None = None, year: int | None = None,
+               report_type: str | None = None) -> list[IngestResult]:
+        """Ingest files and folders; one bad file does not stop the others."""
+        from ingest.pipeline import ingest_paths
+
+        with self._lock:
+            return ingest_paths(paths, self.store, self.chroma, progress=progress, org=org, year=year,
+                                report_type=report_type)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents()
+
+    def delete_document(self, id_or_name: str) -> DocumentInfo:
+        with self._lock:
+            info = self.store.delete_document(id_or_name)
+            self.chroma.delete_doc(info.id)
+            return info
+
+    def reingest(self, id_or_name: str) -> IngestResult:
+        """Ingest a stored document again from its original path."""
+        info = next((d for d in self.documents() if id_or_name in (d.id, d.name)), None)
+        if info is None:
+            raise NotFound(f"no document with id or name {id_or_name!r}; `reportqa docs list` shows what exists")
+        from ingest.pipeline import ingest_file
+
+        with self._lock:
+            self.store.delete_document(info.id)
+            return ingest_file(Path(info.path), self.store, self.chroma)
+
+    def figures(self, *, org: str | None = None, year: int | None = None,
+                metric: str | None = None) -> list[Figure]:
+        return self.store.figures(org=org, year=year, metric=metric)
+
+    def catalog(self) -> list[tuple[str | None, int | None]]:
+        return sorted({(c.org, c.year) for c in self.state().catalog}, key=lambda t: (t[0] or "", t[1] or 0))
+
+    # ---- questions ----------------------------------------------------------------------------------
+    def parse(self, question: str, *, org: str | None = None, year: int | None = None) -> Query:
+        from app.question import parse
+
+        q = parse(question, self.state().catalog, self.lexicon)
+        if org and org not in q.orgs:
+            q.orgs = [org]
+        if year and year not in q.years:
+            q.years = [year]
+        return q
+
+    def followup(self, question: str, previous_question: str) -> str:
+        """Rewrite a follow-up ("那2021年呢？") against the previous question."""
+        from app.question import rewrite_followup
+
+        return rewrite_followup(question, self.parse(previous_question))
+
+    def ask(self, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
+        """Answer one question: figure table first, then text retrieval; refuse when nothing supports it."""
+        t0 = time.perf_counter()
+        question = question.strip()
+        ans = self._naive(question) if self.config == "naive" else self._ask(question, org, year)
+        ans.latency_ms = (time.perf_counter() - t0) * 1000
+        return ans
+
+    def _ask(self, question: str, org: str | None, year: int | None) -> Answer:
+        from app.answer import refusal
+        from app.textqa import answer_text
+
+        st = self.state()
+        if not st.catalog:
+            return refusal(question, "还没有导入任何报告：先运行 `reportqa ingest 文件或目录`")
+        q = self.parse(question, org=org, year=year)
+        ans = st.figqa.scope_refusal(q) or st.figqa.answer(q)
+        if ans is not None:
+            if self.always_retrieve and not ans.retrieved:
+                ans.retrieved = self._retrieved(question, q)
+            self._fill_context(ans)
+            return ans
+        hits = st.retriever.search(question, self.settings.top_k, org=q.orgs[0] if len(q.orgs) == 1 else None,
+                                   year=q.years[0] if len(q.years) == 1 else None)
+        ans = answer_text(question, q.metric_text, hits, self._source)
+        ans.org = q.orgs[0] if len(q.orgs) == 1 else None
+        ans.year = q.years[0] if len(q.years) == 1 else None
+        return ans
+
+    def _retrieved(self, question: str, q: Query) -> list[Retrieved]:
+        hits = self.state().retriever.search(question, self.settings.top_k,
+                                             org=q.orgs[0] if len(q.orgs) == 1 else None,
+                                             year=q.years[0] if len(q.years) == 1 else None)
+        return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, h.chunk.text, h.score) for h in hits]
+
+    def _source(self, chunk: Chunk) -> str:
+        return self.state().texts.get(chunk.doc_id, "")[chunk.start:chunk.end]
+
+    def _fill_context(self, ans: Answer) -> None:
+        """Give each citation the text of its chunk, so a reader sees the quote in its surroundings."""
+        chunks = self.state().chunks
+        for c in ans.citations:
+            if not c.context and c.chunk_id in chunks:
+                c.context = self._source(chunks[c.chunk_id])
+
+    def _naive(self, question: str) -> Answer:
+        """Baseline: the top 3 dense chunks, quoted as they are; no figure table, no refusal logic."""
+        hits = self.state().retriever.search(question, 3, dense_only=True)
+        if not hits:
+            return Answer(question=question, answer="", route="naive")
+        cites = [Citation(h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.chunk.start, h.chunk.end,
+                          h.chunk.id) for h in hits]
+        retrieved = [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, h.chunk.text, h.score) for h in hits]
+        return Answer(question=question, answer=cites[0].text, route="naive", citations=cites, retrieved=retrieved)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    def health(self) -> dict[str, Any]:
+        return {"ok": True, "documents": len(self.store.documents()), "config": self.config,
+                "embedder": self.settings.embedder}

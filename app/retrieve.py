@@ -1,0 +1,68 @@
+"""Hybrid retrieval: dense e5 hits and jieba BM25 hits fused by reciprocal rank, filtered by org/year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.model import Chunk
+    from vectorstore.bm25 import BM25Index
+    from vectorstore.chroma import ChromaStore
+
+
+@dataclass(frozen=True)
+class Scored:
+    chunk: Chunk
+    score: float  # fused RRF score
+    dense: float  # cosine, 0 when not a dense hit
+    bm25: float  # BM25 score, 0 when not a BM25 hit
+
+
+def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion of several rankings of ids."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+class HybridRetriever:
+    """Dense + BM25 over the committed chunks (the SQL store is the source of truth for what exists)."""
+
+    def __init__(self, chroma: ChromaStore | None, bm25: BM25Index, chunks: dict[str, Chunk],
+                 doc_scope: dict[str, tuple[str | None, int | None]], *, dense_k: int = 20, bm25_k: int = 20,
+                 rrf_k: int = 60) -> None:
+        self.chroma, self.bm25, self.chunks, self.doc_scope = chroma, bm25, chunks, doc_scope
+        self.dense_k, self.bm25_k, self.rrf_k = dense_k, bm25_k, rrf_k
+
+    def _allowed(self, org: str | None, year: int | None) -> set[str] | None:
+        if not org and not year:
+            return None
+        return {d for d, (o, y) in self.doc_scope.items() if (not org or o == org) and (not year or y == year)}
+
+    def search(self, query: str, k: int = 5, *, org: str | None = None, year: int | None = None,
+               dense_only: bool = False) -> list[Scored]:
+        allowed = self._allowed(org, year)
+        if allowed is not None and not allowed:
+            return []
+        dense: dict[str, float] = {}
+        if self.chroma is not None:
+            ids = sorted(allowed) if allowed is not None else None
+            for h in self.chroma.search(query, self.dense_k, doc_ids=ids):
+                if h.chunk_id in self.chunks:  # vectors of uncommitted/removed documents are ignored
+                    dense[h.chunk_id] = h.score
+        if dense_only:
+            order = sorted(dense, key=lambda c: -dense[c])[:k]
+            return [Scored(self.chunks[c], dense[c], dense[c], 0.0) for c in order]
+        lexical: dict[str, float] = {}
+        for cid, s in self.bm25.search(query, self.bm25_k * (4 if allowed is not None else 1)):
+            if cid in self.chunks and (allowed is None or self.chunks[cid].doc_id in allowed):
+                lexical[cid] = s
+                if len(lexical) >= self.bm25_k:
+                    break
+        fused = rrf([sorted(dense, key=lambda c: -dense[c]), sorted(lexical, key=lambda c: -lexical[c])],
+                    self.rrf_k)
+        order = sorted(fused, key=lambda c: -fused[c])[:k]
+        return [Scored(self.chunks[c], fused[c], dense.get(c, 0.0), lexical.get(c, 0.0)) for c in order]

@@ -1,0 +1,1 @@
+"""reportqa evaluation harness: gold files, figure-aware scoring, reports and benchmarks."""

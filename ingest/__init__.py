@@ -1,0 +1,1 @@
+"""reportqa ingest: load, clean, tag, chunk and extract figures from reports."""

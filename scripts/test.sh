@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command: set up, install the browser for the UI test, lint, type-check, run the tests,
+# then score the assistant on the seed gold and fail below the floor kept in eval/floor.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. .venv/bin/activate
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Debian chromium for the browser test"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+echo "==> ruff"
+ruff check app ingest vectorstore eval tests
+echo "==> mypy"
+mypy
+echo "==> pytest"
+pytest -q "$@"
+echo "==> eval on the seed gold (floor: eval/floor.json)"
+GOLD=eval/seed_qa.jsonl
+tmp=$(mktemp -d)
+export REPORTQA_MODELS_PATH="$PWD/data/models"
+reportqa --data-dir "$tmp/data" ingest samples/ >/dev/null
+reportqa --data-dir "$tmp/data" eval "$GOLD" --out "$tmp/eval" --floor eval/floor.json

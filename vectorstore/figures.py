@@ -1,0 +1,351 @@
+"""SQL store (SQLite or PostgreSQL, via SQLAlchemy Core) for documents, chunks, figures and BM25 tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from app.errors import BadInput, NotFound
+from ingest.model import Chunk, Document, Figure
+
+log = logging.getLogger(__name__)
+
+_md = sa.MetaData()
+documents_t = sa.Table(
+    "documents", _md,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("org", sa.Text), sa.Column("year", sa.Integer), sa.Column("report_type", sa.Text),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("path", sa.Text, nullable=False, default=""),
+    sa.Column("n_chunks", sa.Integer, nullable=False, default=0),
+    sa.Column("n_figures", sa.Integer, nullable=False, default=0),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+chunks_t = sa.Table(
+    "chunks", _md,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("doc_name", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False), sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("section", sa.Text, nullable=False, default=""),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("tokens", sa.Text, nullable=False, default=""),  # space-joined tokenize() output
+)
+figures_t = sa.Table(
+    "figures", _md,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("doc_name", sa.Text, nullable=False),
+    sa.Column("metric", sa.Text, nullable=False), sa.Column("canonical", sa.Text, nullable=False),
+    sa.Column("context", sa.Text, nullable=False),
+    # Decimals are stored as their exact decimal strings: Decimal("0.10") comes back as Decimal("0.10").
+    sa.Column("value", sa.String(64), nullable=False), sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("base_value", sa.String(64), nullable=False), sa.Column("base_unit", sa.Text, nullable=False),
+    sa.Column("quantity_kind", sa.String(32), nullable=False), sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("qualifier", sa.Text, nullable=False),
+    sa.Column("org", sa.Text), sa.Column("year", sa.Integer), sa.Column("report_type", sa.Text),
+    sa.Column("section", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False), sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False), sa.Column("chunk_id", sa.String(64), nullable=False),
+    sa.Column("extra", sa.Text, nullable=False, default="{}"),  # JSON object of strings
+    sa.Index("ix_figures_org_year", "org", "year"),
+    sa.Index("ix_figures_canonical", "canonical"),
+    sa.Index("ix_figures_doc_id", "doc_id"),
+)
+meta_t = sa.Table(
+    "meta", _md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("generation", sa.Integer, nullable=False),
+)
+
+_BATCH = 500  # ids per IN (...) clause
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document without its text: what listings, citations and deletes need."""
+
+    id: str
+    name: str
+    sha256: str
+    org: str | None
+    year: int | None
+    report_type: str | None
+    title: str
+    path: str
+    n_chunks: int
+    n_figures: int
+    ingested_at: datetime  # timezone-aware, UTC
+
+
+def _decimal(d: Decimal, what: str) -> str:
+    if not isinstance(d, Decimal) or not d.is_finite():
+        raise BadInput(f"{what} must be a finite Decimal, got {d!r}: build figures with Decimal(\"2626.63\")")
+    return str(d)
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _info(r: Any) -> DocumentInfo:
+    return DocumentInfo(r.id, r.name, r.sha256, r.org, r.year, r.report_type, r.title, r.path,
+                        r.n_chunks, r.n_figures, _utc(r.ingested_at))
+
+
+def _chunk(r: Any) -> Chunk:
+    return Chunk(doc_id=r.doc_id, doc_name=r.doc_name, text=r.text, start=r.start, end=r.end,
+                 section=r.section, index=r.idx, kind=r.kind)
+
+
+def _figure(r: Any) -> Figure:
+    try:
+        value, base_value = Decimal(r.value), Decimal(r.base_value)
+    except InvalidOperation as exc:
+        raise BadInput(f"figure {r.id} holds a non-decimal value {r.value!r}/{r.base_value!r}") from exc
+    return Figure(
+        doc_id=r.doc_id, doc_name=r.doc_name, metric=r.metric, canonical=r.canonical, context=r.context,
+        value=value, unit=r.unit, base_value=base_value, base_unit=r.base_unit,
+        quantity_kind=r.quantity_kind, kind=r.kind, qualifier=r.qualifier, org=r.org, year=r.year,
+        report_type=r.report_type, section=r.section, start=r.start, end=r.end, evidence=r.evidence,
+        chunk_id=r.chunk_id, extra=json.loads(r.extra or "{}"),
+    )
+
+
+def _unique_by_id(items: Sequence[Any], what: str, doc: str) -> list[int]:
+    """Positions of the first item with each id; repeated ids (identical records) are dropped."""
+    seen: set[str] = set()
+    keep = []
+    for i, item in enumerate(items):
+        if item.id not in seen:
+            seen.add(item.id)
+            keep.append(i)
+    if len(keep) < len(items):
+        log.warning("%s: dropped %d repeated %s (same id)", doc, len(items) - len(keep), what)
+    return keep
+
+
+def _batches(ids: Sequence[str]) -> Iterable[list[str]]:
+    for i in range(0, len(ids), _BATCH):
+        yield list(ids[i:i + _BATCH])
+
+
+class FigureStore:
+    """Documents, chunks (with BM25 tokens) and figures in one SQL database."""
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        """Open (and create if missing) the store.
+
+        Args:
+            url: SQLAlchemy URL, ``sqlite:////abs/file.sqlite3`` or ``postgresql+psycopg://user@host/db``.
+            schema: PostgreSQL schema to use (created if missing), e.g. to isolate tests.
+        """
+        try:
+            engine = sa.create_engine(url)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise BadInput(f"cannot use SQL url {url!r} ({exc}); expected sqlite:///path or "
+                           "postgresql+psycopg://user@host:port/db") from exc
+        if engine.dialect.name == "sqlite":
+            if schema:
+                raise BadInput(f"schema {schema!r} is only supported on PostgreSQL, not on {url!r}")
+            if engine.url.database and engine.url.database != ":memory:":
+                Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        elif schema:
+            with engine.begin() as conn:
+                conn.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
+            engine = engine.execution_options(schema_translate_map={None: schema})
+        self._engine: Engine = engine
+        with self._engine.begin() as conn:
+            _md.create_all(conn, checkfirst=True)
+            if conn.execute(sa.select(meta_t.c.generation)).first() is None:
+                conn.execute(meta_t.insert().values(id=1, generation=0))
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def generation(self) -> int:
+        """A counter bumped by every change; caches (the BM25 index) compare it to know they are stale."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(sa.select(meta_t.c.generation).where(meta_t.c.id == 1)).scalar_one())
+
+    def get_document(self, name: str) -> DocumentInfo | None:
+        """The document stored under this file name, or None."""
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(documents_t).where(documents_t.c.name == name)).first()
+        return _info(row) if row else None
+
+    def documents(self) -> list[DocumentInfo]:
+        """All stored documents, by name."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(documents_t)).all()
+        # Sorted in Python, not SQL: PostgreSQL collations order Chinese text unlike SQLite.
+        return sorted((_info(r) for r in rows), key=lambda d: d.name)
+
+    def replace_document(self, doc: Document, chunks: list[Chunk], figures: list[Figure],
+                         tokens: list[list[str]]) -> DocumentInfo | None:
+        """Store a document with its chunks and figures, replacing the one with the same name.
+
+        All in one transaction: on any error nothing changes and the old document stays.
+
+        Args:
+            doc: the cleaned document.
+            chunks: its chunks.
+            figures: its figures.
+            tokens: tokenize() output per chunk, aligned with ``chunks``.
+
+        Returns:
+            The replaced document, or None when the name was new.
+        """
+        strays = ({c.doc_id for c in chunks} | {f.doc_id for f in figures}) - {doc.id}
+        if strays:
+            raise BadInput(f"{doc.name}: chunks and figures must carry doc_id {doc.id!r} of their document, "
+                           f"got {sorted(strays)}; build them from this Document")
+        if len(tokens) != len(chunks):
+            raise BadInput(f"{doc.name}: need one token list per chunk, got {len(chunks)} chunks and "
+                           f"{len(tokens)} token lists")
+        keep = _unique_by_id(chunks, "chunks", doc.name)
+        chunk_rows = [{
+            "id": c.id, "doc_id": c.doc_id, "doc_name": c.doc_name, "text": c.text, "start": c.start,
+            "end": c.end, "section": c.section, "idx": c.index, "kind": c.kind,
+            "tokens": " ".join(tokens[i]),
+        } for i, c in ((i, chunks[i]) for i in keep)]
+        figure_rows = [{
+            "id": f.id, "doc_id": f.doc_id, "doc_name": f.doc_name, "metric": f.metric,
+            "canonical": f.canonical, "context": f.context, "value": _decimal(f.value, f"{f.metric} value"),
+            "unit": f.unit, "base_value": _decimal(f.base_value, f"{f.metric} base_value"),
+            "base_unit": f.base_unit, "quantity_kind": f.quantity_kind, "kind": f.kind,
+            "qualifier": f.qualifier, "org": f.org, "year": f.year, "report_type": f.report_type,
+            "section": f.section, "start": f.start, "end": f.end, "evidence": f.evidence,
+            "chunk_id": f.chunk_id, "extra": json.dumps(f.extra, ensure_ascii=False, sort_keys=True),
+        } for f in (figures[i] for i in _unique_by_id(figures, "figures", doc.name))]
+        try:
+            with self._engine.begin() as conn:
+                old = conn.execute(sa.select(documents_t).where(documents_t.c.name == doc.name)).first()
+                if old is not None:
+                    self._delete(conn, old.id)
+                conn.execute(documents_t.insert().values(
+                    id=doc.id, name=doc.name, sha256=doc.sha256, org=doc.org, year=doc.year,
+                    report_type=doc.report_type, title=doc.title, path=doc.path, n_chunks=len(chunk_rows),
+                    n_figures=len(figure_rows), ingested_at=datetime.now(UTC)))
+                if chunk_rows:
+                    conn.execute(chunks_t.insert(), chunk_rows)
+                if figure_rows:
+                    conn.execute(figures_t.insert(), figure_rows)
+                self._bump(conn)
+        except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            raise BadInput(f"{doc.name}: the database refused the document ({reason}); nothing was "
+                           "changed, the stored version (if any) is intact. Fix the chunks/figures and ingest again.") from exc
+        return _info(old) if old is not None else None
+
+    def delete_document(self, id_or_name: str) -> DocumentInfo:
+        """Delete a document (by id or file name) with its chunks and figures.
+
+        Raises:
+            NotFound: no document has this id or name.
+        """
+        with self._engine.begin() as conn:
+            row = conn.execute(sa.select(documents_t).where(
+                sa.or_(documents_t.c.id == id_or_name, documents_t.c.name == id_or_name))).first()
+            if row is None:
+                names = list(conn.execute(sa.select(documents_t.c.name).order_by(documents_t.c.name)).scalars())
+                known = ", ".join(names[:10]) + (f" … ({len(names)} in all)" if len(names) > 10 else "")
+                raise NotFound(f"no document with id or name {id_or_name!r}; stored documents: "
+                               f"{known or 'none'}. Use a name or id from `reportqa docs`.")
+            self._delete(conn, row.id)
+            self._bump(conn)
+        return _info(row)
+
+    def chunks(self, doc_ids: list[str] | None = None) -> list[Chunk]:
+        """Chunks of the given documents (all when None), by document name and position."""
+        q = sa.select(chunks_t)
+        with self._engine.connect() as conn:
+            if doc_ids is None:
+                out = [_chunk(r) for r in conn.execute(q)]
+            else:
+                out = []
+                for batch in _batches(doc_ids):
+                    out += [_chunk(r) for r in conn.execute(q.where(chunks_t.c.doc_id.in_(batch)))]
+        return sorted(out, key=lambda c: (c.doc_name, c.index, c.start, c.end))
+
+    def chunk_tokens(self) -> tuple[list[str], list[list[str]]]:
+        """(chunk ids, tokens per chunk) of every chunk, in a stable order, for BM25Index.build()."""
+        with self._engine.connect() as conn:
+            rows = sorted(conn.execute(sa.select(chunks_t.c.id, chunks_t.c.tokens)).all(), key=lambda r: r.id)
+        return [r.id for r in rows], [r.tokens.split() for r in rows]
+
+    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
+        """Chunks by id; ids that are not stored are left out."""
+        out: dict[str, Chunk] = {}
+        with self._engine.connect() as conn:
+            for batch in _batches(list(dict.fromkeys(ids))):
+                for r in conn.execute(sa.select(chunks_t).where(chunks_t.c.id.in_(batch))):
+                    out[r.id] = _chunk(r)
+        return out
+
+    def figures(self, *, org: str | None = None, year: int | None = None, metric: str | None = None,
+                doc_id: str | None = None) -> list[Figure]:
+        """Figures matching every given filter.
+
+        Args:
+            org: exact organisation name.
+            year: report year.
+            metric: substring of the metric as written or of its canonical name.
+            doc_id: one document.
+
+        Returns:
+            Figures by document name and position.
+        """
+        q = sa.select(figures_t)
+        if org is not None:
+            q = q.where(figures_t.c.org == org)
+        if year is not None:
+            q = q.where(figures_t.c.year == year)
+        if metric:
+            q = q.where(sa.or_(figures_t.c.metric.contains(metric, autoescape=True),
+                               figures_t.c.canonical.contains(metric, autoescape=True)))
+        if doc_id is not None:
+            q = q.where(figures_t.c.doc_id == doc_id)
+        with self._engine.connect() as conn:
+            out = [_figure(r) for r in conn.execute(q)]
+        return sorted(out, key=lambda f: (f.doc_name, f.start, f.end, f.id))
+
+    def coverage(self) -> list[tuple[str, str, int]]:
+        """(document name, canonical metric, number of figures), sorted, for a coverage summary."""
+        n = sa.func.count().label("n")
+        q = sa.select(figures_t.c.doc_name, figures_t.c.canonical, n).group_by(
+            figures_t.c.doc_name, figures_t.c.canonical)
+        with self._engine.connect() as conn:
+            return sorted((r.doc_name, r.canonical, int(r.n)) for r in conn.execute(q))
+
+    @staticmethod
+    def _delete(conn: Connection, doc_id: str) -> None:
+        conn.execute(figures_t.delete().where(figures_t.c.doc_id == doc_id))
+        conn.execute(chunks_t.delete().where(chunks_t.c.doc_id == doc_id))
+        conn.execute(documents_t.delete().where(documents_t.c.id == doc_id))
+
+    @staticmethod
+    def _bump(conn: Connection) -> None:
+        conn.execute(meta_t.update().where(meta_t.c.id == 1).values(generation=meta_t.c.generation + 1))
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
