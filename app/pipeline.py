@@ -191,6 +191,10 @@ class Assistant:
         hits = st.retriever.search(question, self.settings.top_k, org=q.orgs[0] if len(q.orgs) == 1 else None,
                                    year=q.years[0] if len(q.years) == 1 else None)
         ans = answer_text(question, q.metric_text, hits, self._source)
+        if self.settings.llm_url and not ans.refused:
+            from app.llm import ChatLLM
+
+            ans = ChatLLM(self.settings).phrase(ans)
         ans.org = q.orgs[0] if len(q.orgs) == 1 else None
         ans.year = q.years[0] if len(q.years) == 1 else None
         return ans

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 HEADER_WORDS = re.compile(
     r"指标|目标|预期|实现值|完成值|实际|预算数|执行数|执行率|得分|分值|项目名称|单位名称|年度|序号|权重|评分|计划|偏差"
+    r"|预算|决算|完成情况|备注|原因|金额"
 )
+SENTENCE_PUNCT = re.compile(r"[，。；;,！？!?]")
+QUANTITY = re.compile(r"\d\s*(?:%|万|亿|元|次|个|人|家|项|份|条|宗|天|小时|分(?!值))")
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,17 @@ class TableRow:
 
 
 def looks_like_header(cells: list[str]) -> bool:
-    """A row of short cells, most of which name columns (指标, 预期实现值, 全年预算数 …)."""
+    """A row of short column names, most of which name columns (指标, 预期实现值, 全年预算数 …).
+
+    Data rows are told apart by sentence punctuation and by quantities ("9次", "100%") in their cells.
+    """
     filled = [c for c in cells if c.strip()]
     if len(filled) < 2:
         return False
-    short = [c for c in filled if len(c) <= 24]
+    if not all(len(c) <= 24 and not SENTENCE_PUNCT.search(c) and not QUANTITY.search(c) for c in filled):
+        return False
     named = [c for c in filled if HEADER_WORDS.search(c)]
-    return len(short) == len(filled) and len(named) * 2 >= len(filled)
+    return len(named) * 2 >= len(filled)
 
 
 def parse_rows(text: str) -> list[TableRow]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from app.errors import BadInput, NotFound
+from app.errors import BadInput, NotFound, ReportQAError
 from ingest.model import Chunk, Document, Figure
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ documents_t = sa.Table(
     sa.Column("n_chunks", sa.Integer, nullable=False, default=0),
     sa.Column("n_figures", sa.Integer, nullable=False, default=0),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False, default=""),  # the cleaned text the spans index into
 )
+_DOC_COLS = [c for c in documents_t.c if c.name != "text"]
 chunks_t = sa.Table(
     "chunks", _md,
     sa.Column("id", sa.String(64), primary_key=True),
@@ -111,18 +113,24 @@ def _chunk(r: Any) -> Chunk:
                  section=r.section, index=r.idx, kind=r.kind)
 
 
+_FIGURE_FIELDS = [f.name for f in fields(Figure)]
+
+
+def _figure_row(f: Figure) -> dict[str, Any]:
+    row = {name: getattr(f, name) for name in _FIGURE_FIELDS}
+    row.update(id=f.id, value=_decimal(f.value, f"{f.metric} value"),
+               base_value=_decimal(f.base_value, f"{f.metric} base_value"),
+               extra=json.dumps(f.extra, ensure_ascii=False, sort_keys=True))
+    return row
+
+
 def _figure(r: Any) -> Figure:
+    row = {name: r._mapping[name] for name in _FIGURE_FIELDS}
     try:
-        value, base_value = Decimal(r.value), Decimal(r.base_value)
-    except InvalidOperation as exc:
-        raise BadInput(f"figure {r.id} holds a non-decimal value {r.value!r}/{r.base_value!r}") from exc
-    return Figure(
-        doc_id=r.doc_id, doc_name=r.doc_name, metric=r.metric, canonical=r.canonical, context=r.context,
-        value=value, unit=r.unit, base_value=base_value, base_unit=r.base_unit,
-        quantity_kind=r.quantity_kind, kind=r.kind, qualifier=r.qualifier, org=r.org, year=r.year,
-        report_type=r.report_type, section=r.section, start=r.start, end=r.end, evidence=r.evidence,
-        chunk_id=r.chunk_id, extra=json.loads(r.extra or "{}"),
-    )
+        row.update(value=Decimal(r.value), base_value=Decimal(r.base_value), extra=json.loads(r.extra or "{}"))
+    except (InvalidOperation, ValueError) as exc:
+        raise BadInput(f"figure {r.id} holds a non-decimal value or bad extra: {exc}") from exc
+    return Figure(**row)
 
 
 def _unique_by_id(items: Sequence[Any], what: str, doc: str) -> list[int]:
@@ -171,6 +179,13 @@ class FigureStore:
         self._engine: Engine = engine
         with self._engine.begin() as conn:
             _md.create_all(conn, checkfirst=True)
+            inspector = sa.inspect(conn)
+            missing = [f"{t.name}.{c.name}" for t in _md.sorted_tables
+                       for c in t.c if c.name not in {col["name"] for col in inspector.get_columns(t.name, schema)}]
+            if missing:
+                raise ReportQAError(f"the SQL store {engine.url!r} was made by an older reportqa (no "
+                                    f"{', '.join(missing)}); delete it and the data dir's chroma and bm25 "
+                                    "folders, then ingest again")
             if conn.execute(sa.select(meta_t.c.generation)).first() is None:
                 conn.execute(meta_t.insert().values(id=1, generation=0))
 
@@ -186,13 +201,26 @@ class FigureStore:
     def get_document(self, name: str) -> DocumentInfo | None:
         """The document stored under this file name, or None."""
         with self._engine.connect() as conn:
-            row = conn.execute(sa.select(documents_t).where(documents_t.c.name == name)).first()
+            row = conn.execute(sa.select(*_DOC_COLS).where(documents_t.c.name == name)).first()
         return _info(row) if row else None
+
+    def document_text(self, id_or_name: str) -> str:
+        """The cleaned text of a stored document (by id or file name); chunk and figure spans index into it.
+
+        Raises:
+            NotFound: no document has this id or name.
+        """
+        with self._engine.connect() as conn:
+            text = conn.execute(sa.select(documents_t.c.text).where(
+                sa.or_(documents_t.c.id == id_or_name, documents_t.c.name == id_or_name))).scalar()
+        if text is None:
+            raise NotFound(f"no document with id or name {id_or_name!r}; list them with `reportqa docs`")
+        return str(text)
 
     def documents(self) -> list[DocumentInfo]:
         """All stored documents, by name."""
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(documents_t)).all()
+            rows = conn.execute(sa.select(*_DOC_COLS)).all()
         # Sorted in Python, not SQL: PostgreSQL collations order Chinese text unlike SQLite.
         return sorted((_info(r) for r in rows), key=lambda d: d.name)
 
@@ -224,24 +252,16 @@ class FigureStore:
             "end": c.end, "section": c.section, "idx": c.index, "kind": c.kind,
             "tokens": " ".join(tokens[i]),
         } for i, c in ((i, chunks[i]) for i in keep)]
-        figure_rows = [{
-            "id": f.id, "doc_id": f.doc_id, "doc_name": f.doc_name, "metric": f.metric,
-            "canonical": f.canonical, "context": f.context, "value": _decimal(f.value, f"{f.metric} value"),
-            "unit": f.unit, "base_value": _decimal(f.base_value, f"{f.metric} base_value"),
-            "base_unit": f.base_unit, "quantity_kind": f.quantity_kind, "kind": f.kind,
-            "qualifier": f.qualifier, "org": f.org, "year": f.year, "report_type": f.report_type,
-            "section": f.section, "start": f.start, "end": f.end, "evidence": f.evidence,
-            "chunk_id": f.chunk_id, "extra": json.dumps(f.extra, ensure_ascii=False, sort_keys=True),
-        } for f in (figures[i] for i in _unique_by_id(figures, "figures", doc.name))]
+        figure_rows = [_figure_row(figures[i]) for i in _unique_by_id(figures, "figures", doc.name)]
         try:
             with self._engine.begin() as conn:
-                old = conn.execute(sa.select(documents_t).where(documents_t.c.name == doc.name)).first()
+                old = conn.execute(sa.select(*_DOC_COLS).where(documents_t.c.name == doc.name)).first()
                 if old is not None:
                     self._delete(conn, old.id)
                 conn.execute(documents_t.insert().values(
                     id=doc.id, name=doc.name, sha256=doc.sha256, org=doc.org, year=doc.year,
                     report_type=doc.report_type, title=doc.title, path=doc.path, n_chunks=len(chunk_rows),
-                    n_figures=len(figure_rows), ingested_at=datetime.now(UTC)))
+                    n_figures=len(figure_rows), ingested_at=datetime.now(UTC), text=doc.text))
                 if chunk_rows:
                     conn.execute(chunks_t.insert(), chunk_rows)
                 if figure_rows:
@@ -260,7 +280,7 @@ class FigureStore:
             NotFound: no document has this id or name.
         """
         with self._engine.begin() as conn:
-            row = conn.execute(sa.select(documents_t).where(
+            row = conn.execute(sa.select(*_DOC_COLS).where(
                 sa.or_(documents_t.c.id == id_or_name, documents_t.c.name == id_or_name))).first()
             if row is None:
                 names = list(conn.execute(sa.select(documents_t.c.name).order_by(documents_t.c.name)).scalars())
@@ -348,4 +368,5 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers (the API) keep working while an ingest writes
     cur.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from app.errors import BadInput, NotFound
+from app.errors import BadInput, NotFound, ReportQAError
 from ingest.model import Chunk, Document, Figure
 from vectorstore.bm25 import tokenize
 from vectorstore.figures import DocumentInfo, FigureStore
@@ -123,6 +124,18 @@ def test_replace_new_document_round_trips_everything(store: FigureStore) -> None
     assert [f.extra for f in stored] == [f.extra for f in by_start(figures)]
 
 
+def test_document_text_round_trips(store: FigureStore) -> None:
+    doc, chunks, figures = haizhu()
+    ingest(store, doc, chunks, figures)
+    assert store.document_text(doc.id) == doc.text == store.document_text(doc.name)
+    stored = store.figures(metric="预算执行率")[0]
+    assert doc.text[stored.start:stored.end] == stored.evidence == "预算执行率为98.15%"
+    new_doc, new_chunks, new_figures = haizhu("f" * 64)
+    ingest(store, new_doc, new_chunks, new_figures)
+    with pytest.raises(NotFound, match=doc.id):
+        store.document_text(doc.id)  # the replaced version is gone
+
+
 def test_decimals_come_back_exact(store: FigureStore) -> None:
     doc, chunks, figures = haizhu()
     ingest(store, doc, chunks, figures)
@@ -201,7 +214,7 @@ def test_failed_replace_rolls_back_completely(store: FigureStore) -> None:
     ingest(store, doc, chunks, figures)
     before = (store.documents(), store.chunks(), store.chunk_tokens(), store.figures(), store.generation())
     new_doc, new_chunks, new_figures = haizhu("d" * 64)
-    broken = dataclasses.replace(new_figures[0], metric=None)  # violates NOT NULL inside the transaction
+    broken = dataclasses.replace(new_figures[0], metric=None)  # type: ignore[arg-type]  # NOT NULL, in the transaction
     with pytest.raises(BadInput, match="nothing was changed"):
         ingest(store, new_doc, new_chunks, [*new_figures[1:], broken])
     after = (store.documents(), store.chunks(), store.chunk_tokens(), store.figures(), store.generation())
@@ -260,6 +273,17 @@ def test_reopening_keeps_data_and_generation(store_target: Any, store: FigureSto
         assert store.generation() == 2  # a second handle sees the change: caches can compare generations
     finally:
         again.close()
+
+
+def test_store_from_an_older_schema_says_what_to_do(store_target: Any, store: FigureStore) -> None:
+    store.close()
+    engine = sa.create_engine(store_target.url)
+    table = f'"{store_target.schema}".documents' if store_target.schema else "documents"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN text"))
+    engine.dispose()
+    with pytest.raises(ReportQAError, match="older reportqa.*documents.text.*ingest again"):
+        store_target.open()
 
 
 def test_sqlite_rejects_schema(tmp_path: Path) -> None:

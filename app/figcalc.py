@@ -1,0 +1,258 @@
+"""Answers computed from cited figures: ratios, differences, sums, comparisons, target lists, rate checks."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from app.answer import Answer, refusal
+from app.figmatch import norm, terms_of
+
+if TYPE_CHECKING:
+    from app.figqa import FigureQA, Found
+    from app.question import Query
+    from ingest.model import Figure
+
+MONEY_PART = re.compile(r"预算|支出|收入|资金|经费|金额|拨款|费|款|投资|成本")
+LOWER_BETTER = re.compile(r"时限|时间|时长|天数|用时|发生率|事故|投诉|差错|超时|伤亡|损失|欠款|逾期")
+AT_LEAST = ("不少于", "不低于", "达到", "超过", "以上", "逾", "≥", ">", "大于", "高于", "大于等于")
+AT_MOST = ("不超过", "不高于", "以内", "以下", "之内", "低于", "≤", "<", "小于", "小于等于", "内")
+
+
+def decimals(v: Decimal) -> int:
+    exp = v.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def rounded(v: Decimal, places: int) -> Decimal:
+    return v.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def scale(f: Figure) -> Decimal:
+    return f.base_value / f.value if f.value else Decimal(1)
+
+
+def _part_hint(part: str) -> str | None:
+    if re.search(r"率|比例|比重|占比", part):
+        return "percent"
+    return "money" if MONEY_PART.search(part) else None
+
+
+def _find_part(qa: FigureQA, q: Query, part: str, orgs: list[str], years: list[int]) -> Found:
+    return qa.find(part, orgs, years, unit_hint=_part_hint(part), question=part)
+
+
+def _missing(q: Query, part: str, found: Found, qa: FigureQA) -> Answer:
+    if found.best is not None and found.rivals:
+        listed = "、".join(m.view.fig.display for m in [found.best, *found.rivals][:4])
+        why = f"“{part}”在报告中对应多个不同的数字（{listed}），无法确定用哪一个"
+    else:
+        why = f"报告中未列示计算所需的“{part}”"
+    return refusal(q.question, f"无法计算：{why}")
+
+
+def computed(qa: FigureQA, q: Query) -> Answer:
+    """Ratio, difference or sum of two reported figures, with the formula and both inputs cited."""
+    from app.figqa import cite_all
+
+    if q.op in ("diff_years", "growth_years"):
+        return _across_years(qa, q)
+    founds = []
+    for part in q.parts:
+        found = _find_part(qa, q, part, q.orgs, q.years)
+        if found.best is None or found.rivals:
+            return _missing(q, part, found, qa)
+        founds.append(found)
+    a, b = founds[0].fig, founds[1].fig
+    if a.id == b.id or (a.start == b.start and a.doc_id == b.doc_id):
+        return refusal(q.question, f"无法计算：“{q.parts[0]}”和“{q.parts[1]}”在报告中指向同一个数字")
+    if a.base_unit != b.base_unit:
+        return refusal(q.question, f"无法计算：{a.display}与{b.display}单位不同")
+    la, lb = qa.label(a, q.parts[0]), qa.label(b, q.parts[1])
+    if q.op == "ratio":
+        if b.base_value == 0:
+            return refusal(q.question, f"无法计算：{lb}为0")
+        value, unit = rounded(a.base_value / b.base_value * 100, 2), "%"
+        formula = f"{la} ÷ {lb} = {a.display} ÷ {b.display} = {value}%"
+        norm_value, norm_unit = value, "%"
+    else:
+        places = max(decimals(a.value), decimals(b.value))
+        av, bv = a.base_value / scale(a), b.base_value / scale(a)
+        value = rounded(av - bv if q.op == "diff" else av + bv, places)
+        if q.op == "diff" and q.sign < 0:
+            value = -value
+        unit = a.unit
+        sym = "+" if q.op == "sum" else "−"
+        left, right = (la, lb) if q.sign > 0 or q.op == "sum" else (lb, la)
+        dl, dr = (a.display, b.display) if q.sign > 0 or q.op == "sum" else (b.display, a.display)
+        formula = f"{left} {sym} {right} = {dl} {sym} {dr} = {value}{unit}"
+        norm_value, norm_unit = (value * scale(a)).normalize(), a.base_unit
+        if norm_value == norm_value.to_integral():
+            norm_value = norm_value.quantize(Decimal(1))
+    org, year = qa.scope_of(a)
+    text = f"{qa._prefix(org, year)}{q.metric_text}：{formula}。"
+    return Answer(question=q.question, answer=text, route="computed", citations=cite_all([*founds[0].same[:1],
+                  *founds[1].same[:1]]), value=value, unit=unit, normalized_value=norm_value,
+                  normalized_unit=norm_unit, org=org, year=year, metric=q.metric_text, formula=formula)
+
+
+def _across_years(qa: FigureQA, q: Query) -> Answer:
+    from app.figqa import cite_all
+
+    part = q.parts[0] if q.parts else q.metric_text
+    years = q.years[:2]
+    founds = []
+    for y in years:
+        found = qa.find(part, q.orgs, [y], unit_hint=_part_hint(part), question=part)
+        if found.best is None or found.rivals:
+            return _missing(q, f"{y}年{part}", found, qa)
+        founds.append(found)
+    a, b = founds[0].fig, founds[1].fig
+    if a.base_unit != b.base_unit:
+        return refusal(q.question, f"无法计算：{a.display}与{b.display}单位不同")
+    ya, yb = years
+    if q.op == "growth_years":
+        if b.base_value == 0:
+            return refusal(q.question, f"无法计算：{yb}年{part}为0")
+        value, unit = rounded((a.base_value - b.base_value) / b.base_value * 100, 2), "%"
+        formula = f"({ya}年 − {yb}年) ÷ {yb}年 = ({a.display} − {b.display}) ÷ {b.display} = {value}%"
+        nv, nu = value, "%"
+    else:
+        places = max(decimals(a.value), decimals(b.value))
+        value = rounded(a.base_value / scale(a) - b.base_value / scale(a), places) * q.sign
+        unit = a.unit
+        formula = f"{ya}年 − {yb}年 = {a.display} − {b.display} = {value}{unit}"
+        nv, nu = value * scale(a), a.base_unit
+    org, _ = qa.scope_of(a)
+    return Answer(question=q.question, answer=f"{org or ''}{part}：{formula}。", route="computed",
+                  citations=cite_all([founds[0].same[0], founds[1].same[0]]), value=value, unit=unit,
+                  normalized_value=nv, normalized_unit=nu, org=org, metric=part, formula=formula)
+
+
+def comparison(qa: FigureQA, q: Query) -> Answer:
+    """Which of several organisations / years reports the higher (or lower) value, both cited."""
+    from app.figqa import cite_all
+
+    items = []
+    for org, year in q.pairs:
+        years = [year] if year else (qa.years_of(org) if org else [])
+        if org and not year and len(years) > 1:
+            return refusal(q.question, f"{org}有多个年度的报告（{'、'.join(map(str, years))}），请写明比较哪一年")
+        found = qa.find(q.metric_text, [org] if org else [], years[:1], unit_hint=q.unit_hint,
+                        unit_word=q.unit_word, wants_target=q.wants_target, question=q.question)
+        who = f"{years[0]}年" if years else ""
+        who += org or ""
+        if found.best is None or found.rivals:
+            return _missing(q, f"{who}{q.metric_text}", found, qa)
+        items.append((who, found))
+    figs = [f.fig for _, f in items]
+    if len({f.base_unit for f in figs}) > 1:
+        return refusal(q.question, "无法比较：" + "、".join(f.display for f in figs) + "单位不同")
+    pick = min if q.compare == "lower" else max
+    win_who, win = pick(items, key=lambda it: it[1].fig.base_value)
+    word = "低" if q.compare == "lower" else "高"
+    listing = "，".join(f"{who}为{f.fig.display}" for who, f in items)
+    if len({f.base_value for f in figs}) == 1:
+        verdict = "两者相同"
+    else:
+        verdict = f"{win_who}更{word}"
+    org, year = qa.scope_of(win.fig)
+    return Answer(question=q.question, answer=f"{q.metric_text}：{listing}；{verdict}。", route="comparison",
+                  citations=cite_all([f.same[0] for _, f in items]), value=win.fig.value, unit=win.fig.unit,
+                  normalized_value=win.fig.base_value, normalized_unit=win.fig.base_unit, org=org, year=year,
+                  metric=q.metric_text)
+
+
+def _met(target: Figure, actual: Figure) -> bool:
+    if target.qualifier in AT_MOST:
+        return actual.base_value <= target.base_value
+    if target.qualifier in AT_LEAST:
+        return actual.base_value >= target.base_value
+    if LOWER_BETTER.search(target.metric):
+        return actual.base_value <= target.base_value
+    return actual.base_value >= target.base_value
+
+
+def listing(qa: FigureQA, q: Query) -> Answer:
+    """Indicators below a threshold, or whose actual value misses its target, each cited."""
+    from app.figqa import citation
+
+    assert q.threshold is not None
+    op, limit, unit = q.threshold
+    views = qa.in_scope(q.orgs, q.years)
+    rows: list[tuple[str, list[Figure]]] = []
+    if op == "missed":
+        by_row: dict[tuple[str, str], list[Figure]] = {}
+        for v in views:
+            f = v.fig
+            key = (f.doc_id, f.extra.get("indicator") or f.canonical)
+            by_row.setdefault(key, []).append(f)
+        for (_, name), figs in by_row.items():
+            targets = [f for f in figs if f.kind == "target"]
+            actuals = [f for f in figs if f.kind == "actual"]
+            for t in targets:
+                pair = next((a for a in actuals if a.base_unit == t.base_unit and a.quantity_kind == t.quantity_kind
+                             and (a.canonical == t.canonical or a.extra.get("indicator"))), None)
+                if pair is not None and not _met(t, pair):
+                    rows.append((f"{name}：目标{t.display}，实际{pair.display}", [t, pair]))
+        head = "未达到目标值的指标"
+    else:
+        keys = [t for t in terms_of(q.metric_text) if t.key]
+        for v in views:
+            f = v.fig
+            if unit == "%" and f.quantity_kind != "percent" or f.kind != "actual":
+                continue
+            if not all(t.text in v.local or t.text in norm(f.canonical) for t in keys):
+                continue
+            below = f.base_value < limit if op == "<" else f.base_value > limit
+            if below:
+                rows.append((f"{qa.label(f, q.metric_text)}：{f.display}", [f]))
+        head = f"{q.metric_text}{'低于' if op == '<' else '高于'}{limit}{unit}的"
+    if not rows:
+        return Answer(question=q.question, answer=f"报告列示的数字中没有{head}。", route="list")
+    cites = [citation(f) for _, figs in rows for f in figs]
+    body = "；".join(r for r, _ in rows)
+    return Answer(question=q.question, answer=f"{head}：{body}。", route="list", citations=cites)
+
+
+def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:
+    """A 执行率/完成率 the report does not state, computed from its 执行数 and 预算数 when both are there."""
+    m = re.match(r"^(?P<stem>.*?)(?:预算)?(?:执行率|完成率)$", q.metric_text)
+    if not m or q.unit_hint not in (None, "percent"):
+        return None
+    stem = m["stem"]
+    actual = qa.find(stem + "执行数", q.orgs, q.years, unit_hint="money", question="执行数")
+    budget = qa.find(stem + "全年预算数", q.orgs, q.years, unit_hint="money", question="预算数")
+    if actual.best is None or budget.best is None or actual.rivals or budget.rivals:
+        return None
+    a, b = actual.fig, budget.fig
+    if a.id == b.id or b.base_value == 0 or a.base_unit != b.base_unit or "执行" not in a.metric + a.canonical:
+        return None
+    value = rounded(a.base_value / b.base_value * 100, 2)
+    formula = f"{qa.label(a, '执行数')} ÷ {qa.label(b, '预算数')} = {a.display} ÷ {b.display} = {value}%"
+    org, year = qa.scope_of(a)
+    from app.figqa import cite_all
+
+    return Answer(question=q.question, answer=f"{qa._prefix(org, year)}{q.metric_text}（按报告数字计算）：{formula}。",
+                  route="computed", citations=cite_all([actual.same[0], budget.same[0]]), value=value, unit="%",
+                  normalized_value=value, normalized_unit="%", org=org, year=year, metric=q.metric_text,
+                  formula=formula)
+
+
+def rate_warnings(qa: FigureQA, f: Figure) -> list[str]:
+    """Warn when a stated execution/completion rate disagrees with the 执行数 ÷ 预算数 stated beside it."""
+    if f.quantity_kind != "percent" or not re.search(r"执行率|完成率|完成预算", f.metric + f.canonical):
+        return []
+    same_ctx = [v.fig for v in qa.views if v.fig.doc_id == f.doc_id and v.fig.context == f.context
+                and v.fig.quantity_kind == "money"]
+    done = [g for g in same_ctx if re.search(r"执行数|实际支出|支出数", g.metric + g.canonical)]
+    plan = [g for g in same_ctx if re.search(r"预算数|全年预算", g.metric + g.canonical)]
+    if len(done) != 1 or len(plan) != 1 or plan[0].base_value == 0:
+        return []
+    calc = done[0].base_value / plan[0].base_value * 100
+    tol = Decimal("0.5") * Decimal(10) ** -decimals(f.value) + Decimal("0.005")
+    if abs(calc - f.base_value) > tol:
+        return [f"报告所列{f.display}与执行数÷预算数（{done[0].display} ÷ {plan[0].display} = "
+                f"{rounded(calc, 2)}%）不一致"]
+    return []

@@ -1,0 +1,314 @@
+"""Figure questions: scope checks, look-ups of reported figures, and the routes built on them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.answer import Answer, Citation, refusal
+from app.figmatch import Match, View, coverage, norm, precision, strip_stop, terms_of, views_for
+from app.question import CatalogEntry, Lexicon, Query
+from ingest.model import Figure
+
+MIN_COVERAGE = 0.6  # weighted share of the question's terms that must be found near a figure
+MARGIN = 0.08
+PRECISION_WEIGHT = 0.3  # how much the figure's own label must be what the question names  # a different value scoring within this of the best makes the answer ambiguous
+COMPAT = {"money": {"money"}, "percent": {"percent"}, "count": {"count", "other"}, "score": {"score"},
+          "duration": {"duration", "count"}}
+CHANGE_Q = re.compile(r"增长|增加|减少|下降|上升|同比|环比|较上年|比上年|增幅|降幅|变化")
+BEFORE_Q = re.compile(r"由|从|原来|原先|之前|此前|以前|改革前")
+SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000),
+         "千万": Decimal(10000000)}
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    """(synonym, canonical) pairs from the metric lexicon, longest synonym first."""
+    try:
+        from ingest.figures import load_metric_synonyms, normalize_metric
+    except ImportError:  # the extractor is optional for question parsing
+        return []
+    pairs = [(normalize_metric(s), c) for c, syns in load_metric_synonyms().items() for s in syns]
+    return sorted((p for p in pairs if p[0]), key=lambda p: len(p[0]), reverse=True)
+
+
+def unit_core(unit: str) -> str:
+    for mag in sorted(SCALE, key=len, reverse=True):
+        if unit.startswith(mag) and len(unit) > len(mag):
+            return unit[len(mag):]
+    return unit
+
+
+@dataclass
+class Found:
+    """The outcome of looking one metric up: the chosen figures (same value) or why there is none."""
+
+    best: Match | None = None
+    same: list[Match] = field(default_factory=list)  # the best and every other place stating its value
+    rivals: list[Match] = field(default_factory=list)  # equally good matches with another value
+    missing: list[str] = field(default_factory=list)  # key terms no figure had near it
+
+    @property
+    def fig(self) -> Figure:
+        assert self.best is not None
+        return self.best.view.fig
+
+
+def citation(f: Figure) -> Citation:
+    return Citation(doc=f.doc_name, section=f.section, text=f.evidence, start=f.start, end=f.end, chunk_id=f.chunk_id)
+
+
+def cite_all(matches: list[Match]) -> list[Citation]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for m in matches:
+        f = m.view.fig
+        if (f.doc_name, f.start, f.end) not in seen:
+            seen.add((f.doc_name, f.start, f.end))
+            out.append(citation(f))
+    return out
+
+
+def same_value(a: Figure, b: Figure) -> bool:
+    return a.base_unit == b.base_unit and a.base_value == b.base_value
+
+
+class FigureQA:
+    """Answers questions about reported figures from the extracted figure table, with cited evidence."""
+
+    def __init__(self, figures: list[Figure], catalog: list[CatalogEntry], lexicon: Lexicon,
+                 texts: Mapping[str, str] | None = None) -> None:
+        """
+        Args:
+            figures: every extracted figure.
+            catalog: the ingested reports.
+            lexicon: organisation aliases (app.question.load_lexicon()).
+            texts: optional document texts by doc_id (or file name); with them the words around each
+                figure are read from the document itself, which makes matching sharper.
+        """
+        self.catalog, self.lexicon = catalog, lexicon
+        self.doc_scope = {c.doc_name: (c.org, c.year) for c in catalog}
+        self.synonyms = _synonyms()
+        canon = {f.metric: self.canonical(f.metric) for f in figures}
+        self.views = views_for(figures, texts, canon)
+        self.corpus = "".join(v.wide for v in self.views)
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def canonical(self, phrase: str) -> str:
+        """The phrase with every metric synonym replaced by its canonical name."""
+        out = norm(phrase)
+        for syn, canon in self.synonyms:
+            if syn in out and canon not in out:
+                out = out.replace(syn, canon)
+        return out
+
+    @staticmethod
+    def canonical_name(phrase: str) -> str:
+        """The extractor's canonical metric name for a phrase ("部门整体支出绩效自评得分" -> "自评得分")."""
+        try:
+            from ingest.figures import canonical_metric
+        except ImportError:
+            return ""
+        return norm(canonical_metric(phrase))
+
+    def scope_of(self, f: Figure) -> tuple[str | None, int | None]:
+        org, year = self.doc_scope.get(f.doc_name, (None, None))
+        return f.org or org, f.year or year
+
+    def years_of(self, org: str) -> list[int]:
+        return sorted({c.year for c in self.catalog if c.org == org and c.year})
+
+    def orgs(self) -> list[str]:
+        return sorted({c.org for c in self.catalog if c.org})
+
+    def in_scope(self, orgs: list[str], years: list[int]) -> list[View]:
+        out = []
+        for v in self.views:
+            org, year = self.scope_of(v.fig)
+            if (not orgs or org in orgs) and (not years or year in years):
+                out.append(v)
+        return out
+
+    # -- scope -------------------------------------------------------------------------------------------
+    def scope_refusal(self, q: Query) -> Answer | None:
+        """Refuse questions about organisations or years no report covers (every route, text too)."""
+        known = "、".join(self.orgs()) or "（无）"
+        if q.unknown_org and not (len(q.unknown_org) <= 6 and norm(q.unknown_org) in self.corpus
+                                  and not re.search(r"局|委员会|厅|署|办公室$", q.unknown_org)):
+            return refusal(q.question, f"没有“{q.unknown_org}”的报告；已导入报告的单位：{known}")
+        if q.ambiguous_orgs:
+            return refusal(q.question, f"问题中的单位可能指：{'、'.join(q.ambiguous_orgs)}，请写明是哪一个")
+        for org in q.orgs:
+            years = self.years_of(org)
+            if q.years and years and not set(q.years) & set(years):
+                have = "、".join(f"{y}年" for y in years)
+                ask = "、".join(f"{y}年" for y in q.years)
+                return refusal(q.question, f"{org}没有{ask}的报告，只有{have}的报告")
+        all_years = sorted({c.year for c in self.catalog if c.year})
+        missing = [y for y in q.years if y not in all_years]
+        if missing and not q.orgs and all_years:
+            have = "、".join(f"{y}年" for y in all_years)
+            return refusal(q.question, f"没有{'、'.join(f'{y}年' for y in missing)}的报告，已导入的报告年度：{have}")
+        for org, year in q.pairs:
+            if org and year and year not in self.years_of(org):
+                return refusal(q.question, f"{org}没有{year}年的报告")
+        return None
+
+    # -- look-up -----------------------------------------------------------------------------------------
+    def find(self, phrase: str, orgs: list[str], years: list[int], *, unit_hint: str | None = None,
+             unit_word: str | None = None, wants_target: bool = False, question: str = "",
+             kinds: set[str] | None = None) -> Found:
+        """The figures that best state ``phrase`` for the given organisations and years."""
+        phrases = list(dict.fromkeys(p for p in [norm(phrase), self.canonical(phrase), self.canonical_name(phrase)] if p))
+        term_sets = [terms_of(p) for p in phrases]
+        if not any(t.key for ts in term_sets for t in ts):
+            return Found(missing=[norm(phrase)] if norm(phrase) else [])
+        asks_change = bool(CHANGE_Q.search(question))
+        asks_before = bool(BEFORE_Q.search(question))
+        matches: list[Match] = []
+        near_missing: list[str] = []
+        for v in self.in_scope(orgs, years):
+            f = v.fig
+            if unit_hint and f.quantity_kind not in COMPAT.get(unit_hint, {unit_hint}):
+                continue
+            if kinds and f.kind not in kinds:
+                continue
+            best_cov, best_missing = -1.0, ["?"]
+            for p, ts in zip(phrases, term_sets, strict=True):
+                cov, miss = coverage(ts, v, f.quantity_kind)
+                if not miss and len(bare := strip_stop(p)) >= 2 and bare in v.local:
+                    cov += 0.1  # the whole phrase stands next to the number
+                if (not miss, cov) > (not best_missing, best_cov):
+                    best_cov, best_missing = cov, miss
+            if best_missing:
+                if len(best_missing) < len(near_missing) or not near_missing:
+                    near_missing = best_missing
+                continue
+            if best_cov < MIN_COVERAGE:
+                continue
+            score = best_cov + PRECISION_WEIGHT * max(precision(p, v) for p in phrases)
+            if norm(f.canonical) and norm(f.canonical) in phrases:
+                score += 0.15  # the question names exactly this metric (预算执行率 = 部门年度整体预算完成率)
+            score *= self._unit_factor(unit_word, f)
+            score *= self._kind_factor(f, wants_target, asks_change)
+            role = f.extra.get("role", "")
+            if role == "before" and not asks_before:
+                score *= 0.6
+            elif role == "after" and asks_before:
+                score *= 0.8
+            if f.qualifier in ("以上", "不少于", "超过", "逾") and not wants_target and f.kind == "target":
+                score *= 0.95
+            matches.append(Match(v, score, best_cov))
+        if not matches:
+            return Found(missing=near_missing)
+        matches.sort(key=lambda m: m.score, reverse=True)
+        best = matches[0]
+        same = [m for m in matches if same_value(m.view.fig, best.view.fig) and m.score >= best.score - 0.25]
+        rivals = [m for m in matches if not same_value(m.view.fig, best.view.fig) and m.score >= best.score - MARGIN]
+        return Found(best, same, rivals)
+
+    @staticmethod
+    def _unit_factor(unit_word: str | None, f: Figure) -> float:
+        if not unit_word or f.quantity_kind == "money":
+            return 1.0
+        qu, fu = unit_core(unit_word), unit_core(f.unit)
+        if qu == fu or fu == "个" + qu or qu == "个" + fu:
+            return 1.0
+        if fu and (fu.startswith(qu) or qu.startswith(fu) or fu.endswith(qu) or qu.endswith(fu)):
+            return 0.9
+        return 0.6
+
+    @staticmethod
+    def _kind_factor(f: Figure, wants_target: bool, asks_change: bool) -> float:
+        if f.kind == "change" or (f.extra.get("direction") and asks_change):
+            return 1.0 if asks_change else 0.6
+        if f.kind == "target":
+            return 1.0 if wants_target else 0.7
+        if wants_target:
+            return 0.75
+        return 0.85 if asks_change else 1.0
+
+    # -- answers -----------------------------------------------------------------------------------------
+    def answer(self, query: Query) -> Answer | None:
+        """A figure answer, a refusal, or None when the question is not about a figure."""
+        from app import figcalc
+
+        if query.qtype == "text":
+            return None
+        scope = self.scope_refusal(query)
+        if scope is not None:
+            return scope
+        if query.qtype == "comparison":
+            return figcalc.comparison(self, query)
+        if query.qtype == "computed":
+            return figcalc.computed(self, query)
+        if query.qtype == "list":
+            return figcalc.listing(self, query)
+        return self.lookup(query)
+
+    def lookup(self, q: Query) -> Answer | None:
+        if not q.metric_text:
+            return None
+        found = self.find(q.metric_text, q.orgs, q.years, unit_hint=q.unit_hint, unit_word=q.unit_word,
+                          wants_target=q.wants_target, question=q.question)
+        if found.best is None:
+            from app import figcalc
+
+            computed = figcalc.rate_from_inputs(self, q)
+            if computed is not None:
+                return computed
+            return self.not_listed(q, found)
+        return self.answer_found(q, found)
+
+    def not_listed(self, q: Query, found: Found) -> Answer:
+        who = "、".join(f"{y}年" for y in q.years) + "、".join(q.orgs)
+        miss = f"（报告中没有与“{'、'.join(found.missing)}”对应的数字）" if found.missing else ""
+        return refusal(q.question, f"该指标报告中未列示：{who}{q.metric_text}{miss}".replace("：（", "（"))
+
+    def answer_found(self, q: Query, found: Found) -> Answer:
+        """Answer from a look-up, or refuse when equally good figures disagree."""
+        assert found.best is not None
+        f = found.fig
+        if found.rivals:
+            options = [found.best, *found.rivals]
+            listed = "；".join(f"{self._where(m.view.fig)}“{m.view.fig.evidence}”" for m in options[:4])
+            return refusal(q.question, f"报告中有几个同样符合的数字，无法确定问的是哪一个：{listed}。请把问题说得更具体",
+                           citations=cite_all(options))
+        scopes = {self.scope_of(m.view.fig) for m in found.same}
+        if not q.years and len(scopes) == 1:
+            org, _ = next(iter(scopes))
+            if org and len(self.years_of(org)) > 1:
+                other = self.find(q.metric_text, [org], [], unit_hint=q.unit_hint, unit_word=q.unit_word,
+                                  wants_target=q.wants_target, question=q.question)
+                years = sorted({self.scope_of(m.view.fig)[1] or 0 for m in [*other.same, *other.rivals]})
+                if len(years) > 1 and other.rivals:
+                    return refusal(q.question, f"{org}有{'、'.join(f'{y}年' for y in years)}的报告，数值不同，请写明年度")
+        org, year = self.scope_of(f)
+        label = self.label(f, q.metric_text)
+        target = "的目标值" if f.kind == "target" and q.wants_target else ""
+        text = f"{self._prefix(org, year)}{label}{target}为{f.display}。"
+        if len(found.same) > 1:
+            text += f"（报告中{len(cite_all(found.same))}处列示此数）" if len(cite_all(found.same)) > 1 else ""
+        from app import figcalc
+
+        ans = Answer(question=q.question, answer=text, route="figure", citations=cite_all(found.same),
+                     value=f.value, unit=f.unit, normalized_value=f.base_value, normalized_unit=f.base_unit,
+                     org=org, year=year, metric=label, warnings=figcalc.rate_warnings(self, f))
+        return ans
+
+    @staticmethod
+    def label(f: Figure, asked: str) -> str:
+        """How the metric is named in the answer: the report's own words when short, else the question's."""
+        m = re.sub(r"[（(][^（()）]*[)）]|[“”\"]", "", f.metric).strip("、，, ")
+        if m and len(m) <= 14 and not re.search(r"\d", m) and not m.startswith(("、", "为", "在")):
+            return m
+        return asked or f.canonical
+
+    @staticmethod
+    def _prefix(org: str | None, year: int | None) -> str:
+        return (f"{year}年" if year else "") + (org or "")
+
+    def _where(self, f: Figure) -> str:
+        org, year = self.scope_of(f)
+        return f"{self._prefix(org, year)}{f.display}，" if (org or year) else f"{f.display}，"

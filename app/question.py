@@ -1,0 +1,266 @@
+"""Question understanding: organisations, years, the metric asked about, question type and expected unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.orgs import Lexicon, OrgResolver, load_lexicon
+
+__all__ = ["CatalogEntry", "Lexicon", "Query", "load_lexicon", "parse", "rewrite_followup", "years_in"]
+
+CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
+YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(年度|年)?(?![\d.%万亿元])")
+YEAR_CN = re.compile(r"([〇零○一二三四五六七八九]{4})\s*(年度|年)")
+YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*(年度|年)(?!代)")
+UNIT_WORDS = ("个工作日", "工作日", "万家次", "万人次", "家次", "人次", "宗次", "场次", "万元", "亿元", "元", "次", "家",
+              "宗", "个", "人", "条", "份", "张", "块", "场", "支", "起", "项", "名", "所", "座", "台", "辆", "处",
+              "篇", "期", "户", "天", "小时", "分", "吨", "公里", "平方米", "米", "亩", "批", "件", "类", "门", "幅")
+ASK_UNIT = re.compile(r"(?:多少|几)(" + "|".join(UNIT_WORDS) + ")?")
+ASK_WORDS = re.compile(r"请问|是多少|为多少|有多少|达到多少|是几|有几|是什么|什么|哪些|哪个|哪里|多少|几|吗|呢|啊|呀|么"
+                       r"|百分之|[？?。！!]")
+TARGET_VALUE_WORDS = re.compile(r"的?(?:预期实现值|预期目标值|目标值|预期值|指标值|计划值|设定值|年度完成值|实际完成值|实际完成"
+                                r"|完成值|实际值|实现值)")
+WANTS_TARGET = re.compile(r"目标|预期|指标值|计划|设定值")
+WANTS_ACTUAL = re.compile(r"完成值|实际|(?<!预期)实现值|实现了|完成了")
+COMPARE = re.compile(r"谁|哪个|哪一个|哪家|哪年|哪一年|哪个单位|哪个部门|比较|对比|相比")
+COMPARE_WORDS = re.compile(r"谁的|谁|哪一个|哪个单位|哪个部门|哪个|哪家|哪一年|哪年|进行比较|比较|对比|相比|之间"
+                           r"|(?:更|较|最)(?:高|低|多|少|大|小)|(?:高|低|多|少|大|小)一些")
+LOWER = re.compile(r"(?:更|较|最)?(?:低|少|小)")
+LIST_Q = re.compile(r"哪些|列出|列举|有哪几|清单")
+THRESHOLD = re.compile(r"(低于|小于|不足|少于|未达到|未达|高于|大于|超过|多于|不低于|不少于|达到)\s*(\d+(?:\.\d+)?)\s*(%|万元|元)?")
+MISSED = re.compile(r"未达到|没有达到|未达|未完成|没有完成|没达到|未实现")
+PERCENT = re.compile(r"率|比例|比重|占比|百分之|百分比|%|增幅|降幅")
+SCORE = re.compile(r"得分|评分|分数|多少分|几分|分值")
+MONEY = re.compile(r"万元|亿元|金额|资金|经费|预算|支出|收入|拨款|投资|罚款|费用|成本|资产|款项|财政|补助|补贴|结余|结转")
+COUNT_HINT = re.compile(r"家次|人次|个数|数量|次数|人数|户数|件数|宗数")
+NUMERIC = re.compile(r"多少|几|百分之|率|比例|比重|占比|金额|数量|总额|得分|分数|数额|预算|支出|收入|资金|经费|数$|额$|量$"
+                     r"|目标值|预期值|指标值|完成值|实现值|实际完成|[人家]次$")
+TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|内容|措施|问题|等级|结论|举办|职责")
+RATIO = re.compile(r"^(?P<a>.+?)(?:在|于)?占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|占比|份额|比率|多少|几成)")
+RATIO_IN = re.compile(r"^(?P<a>.+?)在(?P<b>.+?)中(?:的)?(?:占比|比重|比例)")
+UP, DOWN = r"调增|增加|增长|提高|提升|上升|多|高|超出|超过", r"调减|减少|下降|降低|少|低|节约|结余"
+DIFF = re.compile(rf"^(?P<a>.+?)(?:相较于|相较|相比|比|较)(?P<b>.+?)(?P<dir>{UP}|{DOWN}|相差|差)了?(?:多少|几)?")
+DIFF_AMOUNT = re.compile(r"^(?P<a>.+?)(?:与|和|跟)(?P<b>.+?)(?:的)?(?:差额|差值|差距|相差)")
+SUM = re.compile(r"^(?P<a>.+?)(?:和|与|及|加上|加|、)(?P<b>.+?)(?:的)?(?:合计|总计|之和|总和|加起来|共计|一共|总共)")
+GROWTH = re.compile(r"增长率|增幅|增长了?百分之|增长了?多少%|变化率|降幅")
+EDGE = "的是了在对有为及和与，,、 ：:；;“”\"'（）()"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One ingested report: who, which year, which file."""
+
+    org: str | None
+    year: int | None
+    doc_name: str
+    report_type: str | None
+
+
+@dataclass
+class Query:
+    """A parsed question. The first fields are the contract; the rest carry details for figure answering."""
+
+    question: str
+    orgs: list[str]  # resolved known organisations (full names), in question order
+    years: list[int]
+    metric_text: str  # the question minus organisation, year and question words
+    qtype: str  # "lookup" | "computed" | "comparison" | "list" | "text"
+    unit_hint: str | None  # "money" | "percent" | "count" | "score" | "duration" | None
+    wants_target: bool
+    unknown_org: str | None = None
+    ambiguous_orgs: list[str] = field(default_factory=list)
+    org_mentions: list[str] = field(default_factory=list)  # the organisations as written
+    year_mentions: list[str] = field(default_factory=list)  # the years as written ("2022年")
+    unit_word: str | None = None  # unit asked for: 多少宗 -> "宗"
+    op: str | None = None  # computed: "ratio" | "diff" | "sum" | "diff_years" | "growth_years"
+    parts: list[str] = field(default_factory=list)  # computed inputs, as metric phrases
+    sign: int = 1  # diff: +1 for a - b (多/增加), -1 for b - a (少/减少)
+    compare: str | None = None  # comparison: "higher" | "lower"
+    pairs: list[tuple[str | None, int | None]] = field(default_factory=list)  # (org, year) per compared item
+    threshold: tuple[str, Decimal, str] | None = None  # list: (operator "<"/">"/"missed", value, unit)
+
+
+def years_in(text: str) -> list[tuple[int, int, int, str]]:
+    """(year, start, end, as written) for every year mention: 2022年, 2022年度, 二〇二二年, 22年."""
+    out: list[tuple[int, int, int, str]] = []
+    for m in YEAR4.finditer(text):
+        if m.group(2) or m.end() == len(text) or not text[m.end()].isdigit():
+            out.append((int(m.group(1)), m.start(), m.end(), m.group()))
+    for m in YEAR_CN.finditer(text):
+        out.append((int("".join(CN_DIGITS[c] for c in m.group(1))), m.start(), m.end(), m.group()))
+    taken = [(s, e) for _, s, e, _ in out]
+    for m in YEAR2.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken) and int(m.group(1)) <= 60:
+            out.append((2000 + int(m.group(1)), m.start(), m.end(), m.group()))
+    return sorted(out, key=lambda t: t[1])
+
+
+def _strip_edges(text: str) -> str:
+    text = text.strip(EDGE)
+    while text[:1] in ("的", "是", "对", "在") and len(text) > 1:
+        text = text[1:].strip(EDGE)
+    return text
+
+
+def _unit_hint(text: str, unit_word: str | None) -> str | None:
+    if unit_word in ("万元", "亿元", "元"):
+        return "money"
+    if unit_word in ("个工作日", "工作日", "天", "小时"):
+        return "duration"
+    if unit_word == "分" or SCORE.search(text):
+        return "score"
+    if PERCENT.search(text):
+        return "percent"
+    if unit_word:
+        return "count"
+    if MONEY.search(text):
+        return "money"
+    if COUNT_HINT.search(text):
+        return "count"
+    return None
+
+
+def _computed(metric: str, n_years: int) -> tuple[str | None, list[str], int]:
+    """Recognise a computation in the metric phrase: (op, input phrases, sign)."""
+    if m := RATIO.match(metric) or RATIO_IN.match(metric):
+        return "ratio", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
+    if n_years >= 2 and GROWTH.search(metric):
+        base = _strip_edges(GROWTH.sub("", re.sub(r"^(?:相较于|相较|相比|比|较)", "", metric)))
+        return "growth_years", [base], 1
+    if m := DIFF.match(metric):
+        sign = -1 if re.fullmatch(DOWN, m["dir"]) else 1
+        a, b = _strip_edges(m["a"]), _strip_edges(m["b"])
+        if a and b:
+            return "diff", [a, b], sign
+    if n_years >= 2 and (m := re.search(rf"(?:相较于|相较|相比|比|较)(?P<rest>.*?)(?P<dir>{UP}|{DOWN}|相差|差|变化)了?",
+                                        metric)):
+        base = _strip_edges(metric[:m.start()] + m["rest"])
+        return "diff_years", [base], -1 if re.fullmatch(DOWN, m["dir"]) else 1
+    if m := DIFF_AMOUNT.match(metric):
+        return "diff", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
+    if m := SUM.match(metric):
+        return "sum", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
+    return None, [], 1
+
+
+def _pairs(orgs: list[tuple[int, str]], years: list[tuple[int, int]]) -> list[tuple[str | None, int | None]]:
+    """Pair each organisation with its year for comparisons ("2020年甲和2022年乙")."""
+    if len(orgs) >= 2 and len(years) == len(orgs):
+        out: list[tuple[str | None, int | None]] = []
+        for pos, org in orgs:
+            before = [y for p, y in years if p < pos]
+            out.append((org, before[-1] if before else years[len(out)][1]))
+        return out
+    if len(orgs) >= 2:
+        y = years[0][1] if len(years) == 1 else None
+        return [(o, y) for _, o in orgs]
+    if len(years) >= 2:
+        o = orgs[0][1] if orgs else None
+        return [(o, y) for _, y in years]
+    return []
+
+
+def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query:
+    """Parse a question against the catalog of ingested reports."""
+    q = re.sub(r"\s+", "", question.strip())
+    ys = years_in(q)
+    spans = [(s, e) for _, s, e, _ in ys]
+    res = OrgResolver([c.org for c in catalog if c.org], lexicon).resolve(q, spans)
+    spans += [(m.start, m.end) for m in res.matches]
+    if res.unknown_span:
+        spans.append(res.unknown_span)
+    rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
+    unit_word = next((m.group(1) for m in ASK_UNIT.finditer(rest) if m.group(1)), None)
+    hint_text = rest
+    rest = ASK_UNIT.sub(" ", re.sub(r"[“”‘’\"'《》「」]", "", rest))
+    wants_target = bool(WANTS_TARGET.search(rest)) and not WANTS_ACTUAL.search(rest)
+    is_list = bool(LIST_Q.search(rest)) and bool(THRESHOLD.search(rest) or MISSED.search(rest))
+    orgs = list(dict.fromkeys(o for m in res.matches if len(m.orgs) == 1 for o in m.orgs))
+    years = list(dict.fromkeys(y for y, *_ in ys))
+    is_compare = bool(COMPARE.search(rest)) and (len(orgs) >= 2 or len(years) >= 2) and not is_list
+    metric = ASK_WORDS.sub(" ", TARGET_VALUE_WORDS.sub(" ", rest))
+    threshold: tuple[str, Decimal, str] | None = None
+    compare = None
+    if is_list:
+        if m := THRESHOLD.search(metric):
+            op = "<" if m.group(1) in ("低于", "小于", "不足", "少于", "未达到", "未达") else ">"
+            threshold = (op, Decimal(m.group(2)), m.group(3) or "")
+            metric = metric[:m.start()] + " " + metric[m.end():]
+        else:
+            threshold = ("missed", Decimal(0), "")
+            metric = MISSED.sub(" ", metric)
+    if is_compare:
+        compare = "lower" if any(LOWER.fullmatch(w.group()[-2:]) or LOWER.fullmatch(w.group()[-1:])
+                                 for w in COMPARE_WORDS.finditer(metric) if w.group()[-1] in "低少小") else "higher"
+        metric = COMPARE_WORDS.sub(" ", metric)
+        metric = re.sub(r"^[\s和与及跟同，,、]+|(?<=\s)[和与及跟同](?=\s)", " ", metric)
+    metric = _strip_edges(re.sub(r"\s+", "", metric))
+    op, parts, sign = (None, [], 1) if (is_list or is_compare) else _computed(metric, len(years))
+    if is_list:
+        qtype = "list"
+    elif is_compare:
+        qtype = "comparison"
+    elif op:
+        qtype = "computed"
+    elif NUMERIC.search(hint_text) or unit_word:
+        qtype = "lookup"
+    elif TEXT_Q.search(hint_text) or not metric:
+        qtype = "text"
+    else:
+        qtype = "lookup" if re.search(r"[率数额量费金]$|支出|收入|预算|得分", metric) else "text"
+    unit_hint = "percent" if op in ("ratio", "growth_years") else _unit_hint(hint_text, unit_word)
+    return Query(
+        question=question, orgs=orgs, years=years, metric_text=metric, qtype=qtype, unit_hint=unit_hint,
+        wants_target=wants_target, unknown_org=res.unknown, ambiguous_orgs=res.ambiguous,
+        org_mentions=[m.text for m in res.matches], year_mentions=[t for *_, t in ys], unit_word=unit_word,
+        op=op, parts=parts, sign=sign, compare=compare, threshold=threshold,
+        pairs=_pairs([(m.start, m.orgs[0]) for m in res.matches if len(m.orgs) == 1], [(s, y) for y, s, *_ in ys]),
+    )
+
+
+FOLLOW_LEAD = re.compile(r"^(?:那么|那|它的|它们的|它|其|该单位的|该单位|该局的|该局|这个单位的|这家单位的|同样|再问一下)")
+FOLLOW_TAIL = re.compile(r"呢|怎么样|如何|又是多少|又是|情况")
+_DEFAULT_LEXICON: list[Lexicon] = []
+
+
+def rewrite_followup(question: str, previous: Query, catalog: list[CatalogEntry] | None = None,
+                     lexicon: Lexicon | None = None) -> str:
+    """Turn a follow-up into a full question using the previous one.
+
+    "那2021年呢？" after "2022年海珠区预算执行率是多少" -> "2021年海珠区预算执行率是多少";
+    "它的年初预算呢？" -> "2022年海珠区年初预算是多少". A question that stands on its own comes back unchanged.
+    Pass the catalog and lexicon so organisation names in the follow-up are recognised as such.
+    """
+    q = re.sub(r"\s+", "", question.strip())
+    lead = FOLLOW_LEAD.match(q)
+    body = q[lead.end():] if lead else q
+    if lexicon is None:
+        if not _DEFAULT_LEXICON:
+            _DEFAULT_LEXICON.append(load_lexicon())
+        lexicon = _DEFAULT_LEXICON[0]
+    cur = parse(body, catalog or [], lexicon)
+    org_text = cur.org_mentions[0] if cur.org_mentions else (cur.unknown_org or "")
+    metric = _strip_edges(FOLLOW_TAIL.sub("", cur.metric_text))
+    if metric and (org_text or cur.years):
+        return body if lead else question  # it names everything itself
+    if not lead and not re.search(r"呢[？?]?$|怎么样[？?]?$|如何[？?]?$", q):
+        return question
+    if not (cur.years or org_text or metric):
+        return question
+    out = previous.question.strip()
+    if cur.year_mentions:
+        new_year = cur.year_mentions[0]
+        new_year = new_year if new_year.endswith(("年", "年度")) else f"{cur.years[0]}年"
+        out = out.replace(previous.year_mentions[0], new_year, 1) if previous.year_mentions else new_year + out
+    if org_text:
+        out = out.replace(previous.org_mentions[0], org_text, 1) if previous.org_mentions else org_text + out
+    if metric:
+        if previous.metric_text and previous.metric_text in out:
+            out = out.replace(previous.metric_text, metric, 1)
+        else:
+            year = cur.year_mentions[:1] or previous.year_mentions[:1]
+            org = [org_text] if org_text else previous.org_mentions[:1]
+            out = "".join(year) + "".join(org) + metric + "是多少"
+    return out

@@ -1,0 +1,220 @@
+"""Report prose cut into sentences and clauses, and the metric phrase that goes with each number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ingest.numbers import Quantity, find_quantities
+
+SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+SHORT_SENTENCE = 30  # a sentence this short is the evidence as a whole
+MAX_METRIC = 24
+_TRIM = " \t\u3000，,。；;：:、"
+
+_DATE = r"\d{4}\s*年(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月(?:份|底|初|末)?"
+_LEAD = re.compile(
+    rf"^(?:\s|[，,、：:；]|截至|截止|(?:{_DATE})(?:以来|起|前|后|期间|内|中|底)?|[一二三四五六七八九十]+是|\d{{1,2}}\s*[.、．]"
+    r"|[（(][一二三四五六七八九十\d]+[)）]|其中|共计|合计|累计|总计|共|目前|今年|同时|此外|另外|先后|分别|并且|并|还|又"
+    r"|已经|已|均|以及|及|和|于|在|对|将|向|给|把|[（(]|包含|包括)+"
+)
+_TRAIL = re.compile(
+    r"(?:\s|[，,：:、（(]|分别为|分别是|分别达|分别|(?<![作行认成])为|是|达到了|达到|达|共计|合计|累计|总计|共有|(?<!公)共|约为|约"
+    r"|将近|近|逾|超过|(?<![所拥没具])有|了|的|高达|仅为|仅|只有|已达|已|在|于|至|到|年内|年度内|全年|当年|今年)+$"
+)
+_BEFORE = re.compile(r"(?:由|从)\s*$")
+_AFTER = re.compile(r"(?:缩短|减少|降低|下降|提高|提升|增加|增长|上升|压缩|扩大|调整|降|增|减|达)(?:为|到|至)\s*$")
+_COMPARE = re.compile(
+    r"(?:同比|环比|较上年同期|较上年|比上年同期|比上年|较去年同期|较去年|比去年|较\d{4}年|与上年相比|较年初|较上期)"
+    r"\s*(?:增加|增长|上升|提高|提升|减少|下降|降低|下滑|增幅|降幅|增速|增长率|下降率)?(?:了|为|达)?\s*$"
+)
+_CHANGE_WORD = re.compile(r"(?:增幅|降幅|增速|增长率|下降率|增长|下降|增加|减少|上升|降低)(?:了|为|达)?\s*$")
+_TARGET = re.compile(r"计划|目标|预期|预计|力争|拟|年初设定")
+_DONE = re.compile(r"完成|实现|达成|执行|实际")
+_ACTION = re.compile(
+    r"(?:办理|核发|检查|投放|开展|发布|提供|召开|排查|落实|收到|组织|审查|参与|出动|查处|约谈|完成|举办|建设|培训|印制|"
+    r"登载|刊载|调查|整改|推动|成立|督导|维护|播发|支援|处理|录制|增配|签订|投入|实施|聘请|配备|购置|采购|新增|建成|设立|"
+    r"设置|安排|制定|出台|修订|编制|发放|下达|拨付|资助|补助|救助|接待|受理|办结|招聘|引进|举行|开设|检查了|走访|慰问|"
+    r"帮扶|服务|覆盖|培育|认定|评选|表彰|处罚|关闭|取缔|移送|惩戒|发现|指出|分解|发出|上报|编印|建立|新建|改造|更新|"
+    r"购买|委托|抽查|督查|巡查|对|向|给|把|和|及|与|涉及|包括|包含|有)$"
+)
+_GENERIC = re.compile(r"^(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|完成预算|支出|得分|总额|完成值|实际完成值)$")
+_GENERIC_END = re.compile(r"(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|预算|支出|得分|总额)$")
+_UNIT_NOUN = {"人": "人数", "人次": "人次", "家": "家数", "家次": "家次", "次": "次数", "元": "金额", "%": "比例",
+              "个": "个数", "项": "项数", "宗": "宗数", "条": "条数", "份": "份数", "支": "支数"}
+_QUOTES = re.compile(r"[“”\"‘’'《》「」『』【】]")
+_PAREN = re.compile(r"[（(][^（()）]*[)）]")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number found in prose, with offsets into the full text."""
+
+    q: Quantity
+    metric: str
+    kind: str  # actual | target | change
+    ev_start: int
+    ev_end: int
+    sentence: str
+    role: str = ""  # "before" (由 8 个工作日…) | "after" (…缩短为 1 个工作日) | ""
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans in text[start:end], split at 。！？；and newlines, trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in SENTENCE_END.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [s for s in (_trim(text, a, b) for a, b in out) if s[1] > s[0]]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def _clauses(sent: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+    """Clause spans in a sentence: split at ，：, always; at 、 and 和/及/与 only right after a number."""
+    inside = {i for q in qs for i in range(q.start, q.end)}
+    ends = {q.outer_end for q in qs}
+    bounds: list[tuple[int, int]] = []
+    last = 0
+    for i, ch in enumerate(sent):
+        if i in inside:
+            continue
+        seg_has_q = any(last < e <= i for e in ends)
+        right_after = any(last < e <= i and not sent[e:i].strip() for e in ends)
+        before_q = any(i < q.outer_start <= i + 2 for q in qs)
+        cut = ch in "，,：:" or (ch == "、" and seg_has_q) or (ch in "和及与" and (right_after or seg_has_q and before_q))
+        if cut:
+            bounds.append((last, i))
+            last = i + 1
+    bounds.append((last, len(sent)))
+    return [(a, b) for a, b in bounds if b > a]
+
+
+_SCOPE = re.compile(r"(?:全区|全市|全省|全县|全镇|全局|各)$")
+
+
+def _clean_metric(s: str) -> str:
+    s = _PAREN.sub("", _QUOTES.sub("", s))
+    s = re.sub(r"分别(?:为|是)?", "", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _LEAD.sub("", s)
+        s = _TRAIL.sub("", s)
+        if _SCOPE.sub("", s):
+            s = _SCOPE.sub("", s)
+    return _cap(s.strip(_TRIM))
+
+
+def _cap(s: str) -> str:
+    """At most MAX_METRIC characters from the end, starting after a list comma when cut."""
+    if len(s) <= MAX_METRIC:
+        return s
+    tail = s[-MAX_METRIC:]
+    cut = max(tail.find("、"), tail.find("，"), tail.find(","))
+    return tail[cut + 1:] if 0 <= cut < len(tail) - 4 else tail
+
+
+def _post_phrase(s: str) -> str:
+    s = _QUOTES.sub("", s).lstrip("的 ")
+    s = re.split(r"[（(，,。；;、]", s, maxsplit=1)[0]
+    return s[:14] if re.match(r"[\u4e00-\u9fff]", s) else ""
+
+
+def figures_in_span(text: str, start: int, end: int) -> list[Found]:
+    """Every number with a unit in text[start:end] (prose), with its metric, kind and evidence span."""
+    out: list[Found] = []
+    for s0, s1 in sentences(text, start, end):
+        out += _in_sentence(text, s0, s1)
+    return out
+
+
+def _usable(sent: str, q: Quantity) -> bool:
+    if not q.unit or q.note:
+        return False
+    head = sent[:q.start]
+    return head.count("“") <= head.count("”") and head.count("《") <= head.count("》")
+
+
+def _in_sentence(text: str, s0: int, s1: int) -> list[Found]:
+    sent = text[s0:s1]
+    qs = find_quantities(sent)
+    if not any(_usable(sent, q) for q in qs):
+        return []
+    clauses = _clauses(sent, qs)
+    short = len(sent) <= SHORT_SENTENCE
+    out: list[Found] = []
+    prev_clause_has_q = False
+    prev_clause: tuple[int, int] | None = None
+    for c0, c1 in clauses:
+        in_clause = [q for q in qs if c0 <= q.start < c1]
+        seg = c0
+        for j, q in enumerate(in_clause):
+            pre = sent[seg:q.outer_start]
+            nxt = in_clause[j + 1].outer_start if j + 1 < len(in_clause) else c1
+            post = sent[q.outer_end:nxt]
+            seg = q.outer_end
+            if not _usable(sent, q):
+                continue
+            f = _one(sent, q, pre, post, out, prev_clause if not prev_clause_has_q else None, (c0, c1), short)
+            out.append(f)
+        prev_clause_has_q = bool(in_clause)
+        prev_clause = (c0, c1)
+    return [replace(f, q=_shift(f.q, s0), ev_start=f.ev_start + s0, ev_end=f.ev_end + s0) for f in out]
+
+
+def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: tuple[int, int] | None,
+         clause: tuple[int, int], short: bool) -> Found:
+    kind, role = "actual", ""
+    raw = pre.rstrip()
+    if _BEFORE.search(raw):
+        role, raw = "before", _BEFORE.sub("", raw)
+    elif _AFTER.search(raw):
+        role, raw = "after", _AFTER.sub("", raw)
+    if q.direction or _COMPARE.search(raw) or (q.kind in ("percent", "points") and _CHANGE_WORD.search(raw)):
+        kind = "change"
+        raw = _COMPARE.sub("", raw)
+        raw = _CHANGE_WORD.sub("", raw)
+    elif _TARGET.search(raw) and not _DONE.search(raw):
+        kind = "target"
+    metric = _clean_metric(raw)
+    use_post = not metric or len(metric) <= 2 or raw.endswith("了") or bool(_ACTION.search(_TRAIL.sub("", raw)))
+    tail = _post_phrase(post) if use_post and role != "before" else ""
+    ev0, ev1 = clause
+    prev = next((f for f in reversed(done) if f.sentence == sent), None)
+    prev_here = prev if prev is not None and clause[0] <= prev.q.start < clause[1] else None
+    if metric or (tail and label is None and prev_here is None) or len(tail) >= 4:
+        metric = _cap(metric + tail)
+    elif prev_here is None and label is not None:
+        metric = _cap(_clean_metric(sent[label[0]:label[1]]) + tail)
+        ev0 = label[0]
+    elif prev is not None:
+        counts = prev.q.kind == q.kind == "count" and prev.q.base_unit != q.base_unit
+        metric = prev.metric + _UNIT_NOUN.get(q.base_unit, q.base_unit) if counts and kind == "actual" else prev.metric
+        if kind == "actual" and prev.kind in ("change", "target"):
+            kind = prev.kind
+        ev0 = min(ev0, prev.ev_start)
+    if _GENERIC.match(metric) and prev is not None:
+        subject = _GENERIC_END.sub("", prev.metric)
+        if subject != prev.metric:
+            metric = subject + metric
+            ev0 = min(ev0, prev.ev_start)
+    if kind == "actual" and q.kind == "money" and re.search(r"预算(?:数|金额)?$", metric):
+        kind = "budget"
+    if short:
+        ev0, ev1 = 0, len(sent)
+    ev0, ev1 = _trim(sent, ev0, ev1)
+    ev0, ev1 = min(ev0, q.outer_start), max(ev1, q.outer_end)
+    return Found(q, metric, kind, ev0, ev1, sent, role)
+
+
+def _shift(q: Quantity, by: int) -> Quantity:
+    return replace(q, start=q.start + by, end=q.end + by, outer_start=q.outer_start + by, outer_end=q.outer_end + by)

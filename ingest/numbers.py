@@ -1,0 +1,387 @@
+"""Numbers with units in Chinese report text: find them, parse them, normalise and compare them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Length-preserving: spans found in the translated text index the original text too.
+_WIDTH = str.maketrans("０１２３４５６７８９．％－＋−﹪", "0123456789.%-+-%")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CND = "零〇一二两三四五六七八九"
+_CNA = _CND + "十百千万亿"
+
+_NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_CN = rf"[{_CND}十][{_CNA}]*(?:点[{_CND}]+)?"
+_SP = r"[ \u3000]{0,2}"
+
+# Things that look numeric but are not quantities; matched first and skipped.
+_SKIP = "|".join([
+    r"\d{4}\s*[-－—~～至到]\s*\d{4}\s*年",  # 2020-2023年
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?",  # 2020年12月31日
+    rf"[{_CND}]{{4}}年",  # 二〇二二年
+    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]",
+    r"\d{1,2}\s*月(?:份|底|初|末|中旬|上旬|下旬)?(?!\d)",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)",  # 2022-12-31
+    r"\d{1,2}:\d{2}(?::\d{2})?",  # 09:30
+    r"[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*(?:第\s*)?\d*\s*号?",  # 〔2022〕12号
+    r"\d+\s*号",
+    r"0\d{2,3}\s*-\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)",  # phone numbers
+    r"[（(\[【]\s*\d{1,2}\s*[）)\]】]",  # （2）
+    rf"第\s*(?:\d+|[{_CNA}]+)",  # 第3季度, 第一
+    r"(?:^|(?<=[\s。；;：:，,）)\]】“”\"]))\d{1,2}\s*[.．、](?=\s*(?:[^\d\s]|\d{4}\s*年))",  # list markers
+    r"(?<=[A-Za-z])[\d.]+|\d+(?=[A-Za-z])",  # codes: G20, 800M
+])
+_MASTER = re.compile(
+    rf"(?P<skip>{_SKIP})|百分之{_SP}(?P<pct>{_NUM_AR}|{_NUM_CN})|(?P<ar>{_NUM_AR})|(?P<cn>{_NUM_CN})",
+    re.MULTILINE,
+)
+
+_MAGNITUDES = [("万亿", 10**12), ("千万", 10**7), ("百万", 10**6), ("亿", 10**8), ("万", 10**4), ("千", 10**3)]
+
+# unit as written -> (base unit, kind); longest first when matching. A weak unit after a number followed by
+# a CJK character is usually a word ("3本级"), so weak units need a non-CJK character (or end) after them.
+_UNITS: dict[str, tuple[str, str]] = {
+    "元": ("元", "money"), "美元": ("美元", "money"),
+    "%": ("%", "percent"), "个百分点": ("百分点", "points"), "百分点": ("百分点", "points"),
+    "分": ("分", "score"),
+    "个工作日": ("个工作日", "duration"), "工作日": ("个工作日", "duration"), "个月": ("月", "duration"),
+    "个季度": ("季度", "duration"), "小时": ("小时", "duration"), "分钟": ("分钟", "duration"),
+    "天": ("天", "duration"), "日": ("天", "duration"), "周": ("周", "duration"), "年": ("年", "duration"),
+    "学时": ("学时", "duration"), "课时": ("课时", "duration"), "秒": ("秒", "duration"),
+    "平方米": ("平方米", "area"), "平方公里": ("平方公里", "area"), "平方千米": ("平方公里", "area"),
+    "亩": ("亩", "area"), "公顷": ("公顷", "area"),
+    "公里": ("公里", "other"), "千米": ("公里", "other"), "米": ("米", "other"), "吨": ("吨", "other"),
+    "公斤": ("公斤", "other"), "千克": ("公斤", "other"), "立方米": ("立方米", "other"),
+    "千瓦时": ("千瓦时", "other"), "千瓦": ("千瓦", "other"), "倍": ("倍", "other"),
+    "名": ("人", "count"), "位": ("人", "count"),
+}
+_COUNTS = ("个 家 家次 次 宗 宗次 人 人次 条 份 张 块 场 场次 期 支 起 项 篇 幅 台 处 件 户 所 辆 册 批 批次 门 套 座 间 "
+           "栋 棵 株 只 艘 架 架次 车次 班次 人日 本 部 种 类 轮 遍 届 份次 户次 个次 例 单 枚 盏 根 把 辆次 艘次 "
+           "人天 床 台次 条次 组 队 节 堂 期次 所次")
+for _u in _COUNTS.split():
+    _UNITS.setdefault(_u, (_u, "count"))
+_UNIT_LIST = sorted(_UNITS, key=len, reverse=True)
+_WEAK = set("本部种类轮遍届组队节单把根枚盏堂床年日周")
+_NOT_AFTER: dict[str, str] = {  # unit -> characters that, right after it, show it is part of a word
+    "分": "钟别之析配类解散布级管项批期成享担工支队段数值局院会摊档区拨发组秒部论化子流红歧界裂泌身寸外明量母",
+    "人": "民员大才力文身格道权工口性", "个": "人体性别案", "家": "庭属长具电乡园政务", "次": "要数序日级生年月之性",
+    "宗": "旨教族", "名": "单称义额录誉片", "条": "例件款理线码形幅", "份": "额子", "张": "贴榜挂力扬",
+    "场": "所地景馆合面", "期": "间限末初中待望刊货满", "支": "出付持援撑部配取行", "起": "来点步始止草码见到",
+    "项": "目下", "幅": "度", "台": "风账阶湾站州山上下后", "处": "理置罚室长级分于在所境", "户": "籍外口",
+    "所": "属在有以得需谓长辖", "批": "复准示评", "门": "户槛类诊口前", "座": "谈", "间": "隔接断",
+    "元": "素旦宵首", "天": "然气津地下空", "米": "饭", "倍": "增", "位": "于置次列居数",
+}
+_PRE_QUALIFIERS = sorted(
+    "不少于 不低于 不多于 不超过 不高于 不大于 不小于 大于等于 小于等于 大约 将近 接近 约为 超过 高于 低于 多于 少于 "
+    "达到 约 近 逾 超 达 ≥ ≤ > < ＞ ＜ 大于 小于".split(), key=len, reverse=True)
+_POST_QUALIFIERS = ("以上", "以下", "以内", "之内", "左右", "内")
+_DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落")
+_UP_WORDS = ("增长", "增加", "上升", "提高", "提升")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit as written, and the same amount in a base unit.
+
+    ``start``/``end`` span the number and unit (``text``); ``outer_start``/``outer_end`` also cover the
+    qualifier ("近", "以上") and a direction word ("下降") when present.
+    """
+
+    value: Decimal
+    unit: str
+    base_value: Decimal
+    base_unit: str
+    kind: str  # money | percent | points | count | score | duration | area | other
+    qualifier: str
+    start: int
+    end: int
+    text: str
+    outer_start: int = -1
+    outer_end: int = -1
+    direction: str = ""  # "up" | "down" | "" (from "-", 下降/减少, 增长/增加 right before the number)
+    note: str = ""  # "range" (part of 10-20万元) | "debris" (22.2万170项: unreadable) | ""
+
+    @property
+    def scale(self) -> Decimal:
+        """base_value / value (10000 for 万元)."""
+        return _scale_of(self.unit)
+
+
+def _split_unit(unit: str) -> tuple[Decimal, str]:
+    """("万元") -> (10000, "元"); a unit that is itself a word ("千米") keeps factor 1."""
+    if unit in _UNITS or not unit:
+        return Decimal(1), unit
+    for mag, factor in _MAGNITUDES:
+        if unit.startswith(mag) and (unit == mag or unit[len(mag):] in _UNITS):
+            return Decimal(factor), unit[len(mag):]
+    return Decimal(1), unit
+
+
+def _scale_of(unit: str) -> Decimal:
+    return _split_unit(unit)[0]
+
+
+def cn_to_decimal(s: str) -> Decimal:
+    """Chinese numeral to Decimal: "一千二百零三点二" -> 1203.2, "二〇二二" -> 2022, "两" -> 2."""
+    int_part, _, frac = s.partition("点")
+    if not any(c in "十百千万亿" for c in int_part):
+        digits = "".join(str(_CN_DIGITS[c]) for c in int_part) or "0"
+    else:
+        total = section = number = 0
+        for c in int_part:
+            if c in _CN_DIGITS:
+                number = _CN_DIGITS[c]
+            elif c in _CN_SMALL:
+                section += (number or 1) * _CN_SMALL[c]
+                number = 0
+            elif c == "万":
+                total += (section + number or 1) * 10**4
+                section = number = 0
+            elif c == "亿":
+                total = (total + section + number or 1) * 10**8
+                section = number = 0
+        digits = str(total + section + number)
+    frac_digits = "".join(str(_CN_DIGITS[c]) for c in frac)
+    return Decimal(f"{digits}.{frac_digits}" if frac_digits else digits)
+
+
+def _match_word(t: str, pos: int, words: tuple[str, ...] | list[str]) -> str:
+    for w in words:
+        if t.startswith(w, pos):
+            return w
+    return ""
+
+
+def _unit_at(t: str, pos: int) -> str:
+    """The unit starting at pos, or "" (checks word-collision rules)."""
+    for u in _UNIT_LIST:
+        if not t.startswith(u, pos):
+            continue
+        nxt = t[pos + len(u):pos + len(u) + 1]
+        if nxt and nxt in _NOT_AFTER.get(u, ""):
+            continue
+        if u in _WEAK and nxt and _CJK.match(nxt) and nxt not in "以左内等的余多":
+            continue
+        return u
+    return ""
+
+
+def _skip_space(t: str, pos: int) -> int:
+    n = 0
+    while pos < len(t) and t[pos] in " \u3000" and n < 2:
+        pos += 1
+        n += 1
+    return pos
+
+
+def _read_unit(t: str, pos: int, chinese: bool) -> tuple[str, str, int]:
+    """Read [余/多] magnitude [余/多] unit after a number. Returns (unit, approx, end)."""
+    p = _skip_space(t, pos)
+    approx = ""
+    if p < len(t) and t[p] in "余多":
+        approx, p = t[p], _skip_space(t, p + 1)
+    mag, mag_end = "", p
+    for m, _ in _MAGNITUDES:
+        if t.startswith(m, p) and (m != "千" or t.startswith("千元", p)):
+            mag, mag_end = m, p + len(m)
+            p = _skip_space(t, mag_end)
+            break
+    if not approx and mag and p < len(t) and t[p] in "余多":
+        approx, p = t[p], _skip_space(t, p + 1)
+    unit = _unit_at(t, p)
+    if chinese and unit == "分":
+        unit = ""
+    if unit:
+        return mag + unit, approx, p + len(unit)
+    if mag:
+        return mag, approx, mag_end
+    return "", "", pos
+
+
+def _before(t: str, pos: int) -> tuple[str, str, int]:
+    """Qualifier and direction word right before pos. Returns (qualifier, direction, new start)."""
+    p = pos
+    while p > 0 and t[p - 1] in " \u3000":
+        p -= 1
+    qual = ""
+    for q in _PRE_QUALIFIERS:
+        if t.endswith(q, 0, p):
+            qual, p = q, p - len(q)
+            break
+    q0 = p
+    while q0 > 0 and t[q0 - 1] in " \u3000":
+        q0 -= 1
+    stem = q0 - 1 if q0 > 0 and t[q0 - 1] == "了" else q0
+    for words, d in ((_DOWN_WORDS, "down"), (_UP_WORDS, "up")):
+        for w in words:
+            if t.endswith(w, 0, stem):
+                return qual, d, stem - len(w)
+    return qual, "", p
+
+
+def _make(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
+    scale, core = _split_unit(unit)
+    base_unit, kind = _UNITS.get(core, ("", "other"))
+    base = value * scale
+    if scale != 1:  # 26266300.00 -> 26266300; keep the stated decimals otherwise
+        base = base.normalize()
+        if base.as_tuple().exponent > 0:  # type: ignore[operator]
+            base = base.quantize(Decimal(1))
+    return base, base_unit, kind
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number with its unit in text, in order; dates, list markers, ordinals and codes are left out.
+
+    Bare Arabic numbers (no unit) come back with unit "" and kind "other"; Chinese numerals only count
+    when a unit follows them ("两支", "三宗").
+    """
+    t = text.translate(_WIDTH)
+    out: list[Quantity] = []
+    consumed = 0
+    for m in _MASTER.finditer(t):
+        if m.start() < consumed or m.group("skip") is not None:
+            continue
+        if m.group("pct") is not None:
+            raw = m.group("pct")
+            value = cn_to_decimal(raw) if raw[0] in _CNA else Decimal(raw.replace(",", ""))
+            unit, approx, end, num_start = "%", "", m.end(), m.start()
+        else:
+            chinese = m.group("cn") is not None
+            raw = m.group("cn") or m.group("ar")
+            num_start, num_end = m.start(), m.end()
+            if chinese:
+                prev = t[num_start - 1:num_start]
+                if prev and prev in "第周统唯逐同之初单划合归专均万其某进":
+                    continue
+                if raw[-1] in "万亿" and len(raw) > 1 and "点" not in raw:
+                    raw, num_end = raw[:-1], num_end - 1
+                if raw.startswith("一") and len(raw) == 1 and re.match(r"(起|次性|张图|条龙|门心思|件事|家人|人一)", t[num_end:]):
+                    continue
+                value = cn_to_decimal(raw)
+            else:
+                value = Decimal(raw.replace(",", ""))
+            unit, approx, end = _read_unit(t, num_end, chinese)
+            if chinese and not unit:
+                continue
+        qual, direction, ostart = _before(t, num_start)
+        sign = ""
+        if num_start > 0 and t[num_start - 1] in "-+" and (num_start < 2 or not re.match(r"[0-9A-Za-z.)）]", t[num_start - 2])):
+            sign, ostart = t[num_start - 1], min(ostart, num_start - 1)
+            direction, num_start = ("down" if sign == "-" else "up"), num_start - 1
+        if direction == "down":
+            value = -value
+        post = _match_word(t, _skip_space(t, end), _POST_QUALIFIERS)
+        _, _, kind = _make(value, unit)
+        if post == "内" and kind != "duration":
+            post = ""
+        oend = _skip_space(t, end) + len(post) if post else end
+        base, base_unit, kind = _make(value, unit)
+        weak = qual in ("达", "达到")
+        qualifier = (qual if not weak else "") or approx or post or qual
+        out.append(Quantity(value, unit, base, base_unit, kind, qualifier, num_start, end,
+                            text[num_start:end], ostart, oend, direction, ""))
+        consumed = oend
+    return _mark_ranges_and_debris(t, out)
+
+
+def _mark_ranges_and_debris(t: str, qs: list[Quantity]) -> list[Quantity]:
+    out = list(qs)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = t[a.end:b.start].strip()
+        if gap in ("-", "~", "～", "—", "至", "到", "–") and (not a.unit or a.base_unit == b.base_unit):
+            out[i] = _with_note(a, "range")
+            out[i + 1] = _with_note(b, "range")
+        elif a.unit and not a.base_unit and a.kind == "other" and b.start - a.end <= 1:
+            out[i] = _with_note(a, "debris")  # 22.2万170项: a magnitude glued to another number
+            out[i + 1] = _with_note(b, "debris")
+    return out
+
+
+def _with_note(q: Quantity, note: str) -> Quantity:
+    return replace(q, note=note)
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The main quantity of a short answer ("98.15%", "2,626.63万元", "百分之九十八点一五"): the first one with a unit."""
+    qs = [q for q in find_quantities(text) if q.note != "debris"]
+    if not qs:
+        try:
+            value = Decimal(text.strip().translate(_WIDTH).replace(",", ""))
+        except InvalidOperation:
+            return None
+        return Quantity(value, "", value, "", "other", "", 0, len(text), text, 0, len(text))
+    with_unit = [q for q in qs if q.unit]
+    return (with_unit or qs)[0]
+
+
+def from_value(value: float | int | str | Decimal, unit: str | None) -> Quantity:
+    """A Quantity from a gold-style (value, unit) pair, e.g. (437000, "家次") or (2626.63, "万元")."""
+    dec = _to_decimal(value)
+    unit = (unit or "").strip()
+    base, base_unit, kind = _make(dec, unit)
+    if unit and not base_unit and _scale_of(unit) == 1:
+        base_unit, kind = unit, "other"
+    s = f"{format_value(dec, unit)}"
+    return Quantity(dec, unit, base, base_unit, kind, "", 0, len(s), s, 0, len(s),
+                    "down" if dec < 0 else "")
+
+
+def _to_decimal(value: float | int | str | Decimal) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(str(int(value))) if value.is_integer() else Decimal(repr(value))
+    return Decimal(str(value).replace(",", ""))
+
+
+def decimals_of(text_or_value: str | float | int | Decimal | Quantity) -> int:
+    """Decimals as stated: "98.10%" -> 2, "98.1%" -> 1, 98.15 -> 2, Decimal("2626.630") -> 3."""
+    if isinstance(text_or_value, Quantity):
+        dec = text_or_value.value
+    elif isinstance(text_or_value, str):
+        q = parse_quantity(text_or_value)
+        if q is None:
+            return 0
+        dec = q.value
+    else:
+        dec = _to_decimal(text_or_value)
+    exp = dec.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def round_to(value: Decimal, decimals: int) -> Decimal:
+    """Round half up to the given decimals."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def same_quantity(a: Quantity, b: Quantity, decimals: int | None = None) -> bool:
+    """Whether a states the same amount as b (the reference), compared in b's unit to b's stated decimals.
+
+    Different kinds or base units never match. A direction only matters when both state one
+    ("下降3.5%" vs "3.5%" match; "下降3.5%" vs "增长3.5%" do not).
+    """
+    if a.kind != b.kind or a.base_unit != b.base_unit:
+        return False
+    if a.direction and b.direction and a.direction != b.direction:
+        return False
+    av, bv = a.base_value, b.base_value
+    if not (a.direction and b.direction):
+        av, bv = abs(av), abs(bv)
+    scale = b.scale
+    d = decimals_of(b) if decimals is None else decimals
+    return round_to(av / scale, d) == round_to(bv / scale, d)
+
+
+def format_value(value: Decimal, unit: str) -> str:
+    """Plain rendering without exponent: (Decimal("2626.63"), "万元") -> "2626.63万元"."""
+    s = format(value, "f")
+    if s.startswith("-") and value == 0:
+        s = s[1:]
+    return f"{s}{unit}"

@@ -1,0 +1,183 @@
+"""Numbers with units: finding, parsing, normalising and comparing them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ingest.numbers import (
+    cn_to_decimal,
+    decimals_of,
+    find_quantities,
+    format_value,
+    from_value,
+    parse_quantity,
+    round_to,
+    same_quantity,
+)
+
+
+def one(text: str) -> tuple[str, str, str, str, str, str]:
+    q = parse_quantity(text)
+    assert q is not None, text
+    return format(q.value, "f"), q.unit, format(q.base_value, "f"), q.base_unit, q.kind, q.qualifier
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("98.15%", ("98.15", "%", "98.15", "%", "percent", "")),
+    ("98.10%", ("98.10", "%", "98.10", "%", "percent", "")),
+    ("2,626.63万元", ("2626.63", "万元", "26266300", "元", "money", "")),
+    ("0.26亿元", ("0.26", "亿元", "26000000", "元", "money", "")),
+    ("12,345.60元", ("12345.60", "元", "12345.60", "元", "money", "")),
+    ("3千元", ("3", "千元", "3000", "元", "money", "")),
+    ("百分之九十八点一五", ("98.15", "%", "98.15", "%", "percent", "")),
+    ("一千二百零三点二万元", ("1203.2", "万元", "12032000", "元", "money", "")),
+    ("三万元", ("3", "万元", "30000", "元", "money", "")),
+    ("十二万三千元", ("123000", "元", "123000", "元", "money", "")),
+    ("-3.5%", ("-3.5", "%", "-3.5", "%", "percent", "")),
+    ("下降3.5个百分点", ("-3.5", "个百分点", "-3.5", "百分点", "points", "")),
+    ("提高2个百分点", ("2", "个百分点", "2", "百分点", "points", "")),
+    ("43.7 万 家次", ("43.7", "万家次", "437000", "家次", "count", "")),
+    ("3.87亿人次", ("3.87", "亿人次", "387000000", "人次", "count", "")),
+    ("近1.5亿元", ("1.5", "亿元", "150000000", "元", "money", "近")),
+    ("不少于60条", ("60", "条", "60", "条", "count", "不少于")),
+    ("25万余人", ("25", "万人", "250000", "人", "count", "余")),
+    ("活动覆盖面人数达25万余人", ("25", "万人", "250000", "人", "count", "余")),
+    ("200多人", ("200", "人", "200", "人", "count", "多")),
+    ("逾10000人次", ("10000", "人次", "10000", "人次", "count", "逾")),
+    ("24小时以内", ("24", "小时", "24", "小时", "duration", "以内")),
+    ("1 个工作日", ("1", "个工作日", "1", "个工作日", "duration", "")),
+    ("96分", ("96", "分", "96", "分", "score", "")),
+    ("7000平方米", ("7000", "平方米", "7000", "平方米", "area", "")),
+    ("两支", ("2", "支", "2", "支", "count", "")),
+    ("１２３４５家", ("12345", "家", "12345", "家", "count", "")),
+    ("９８．１５％", ("98.15", "%", "98.15", "%", "percent", "")),
+    ("34名", ("34", "名", "34", "人", "count", "")),
+    ("≥95%", ("95", "%", "95", "%", "percent", "≥")),
+    ("653宗次", ("653", "宗次", "653", "宗次", "count", "")),
+    ("182场次", ("182", "场次", "182", "场次", "count", "")),
+])
+def test_parse_quantity(text: str, expected: tuple[str, ...]) -> None:
+    assert one(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "2020年12月31日", "2020-2023年", "2020- 2023年", "第3季度", "第一次", "1.负责应急管理工作", "（2）", "〔2022〕12号",
+    "穗应急〔2022〕12号", "电话020-83212345", "13800138000", "9月11日起", "7月底", "二〇二二年", "十分重视",
+    "百日攻坚", "千方百计", "统一个", "进一步", "一起", "800M集群", "三年行动", "2022年度", "09:30",
+])
+def test_not_quantities(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.unit] == []
+
+
+def test_list_marker_before_year_is_not_a_decimal() -> None:
+    qs = find_quantities("5.2020年危险化学品业务培训内容：共13个科目")
+    assert [(str(q.value), q.unit) for q in qs] == [("13", "个")]
+
+
+def test_year_never_answers_a_count() -> None:
+    qs = find_quantities("2022年部门年初预算为2626.63万元，2020年开展了13门课程")
+    assert [q.text for q in qs] == ["2626.63万元", "13门"]
+
+
+def test_spans_index_the_input() -> None:
+    text = "预算执行率为98.15%，较上年下降3.5个百分点，投资近1.5亿元以上"
+    for q in find_quantities(text):
+        assert text[q.start:q.end] == q.text
+        assert q.outer_start <= q.start and q.end <= q.outer_end
+    q = find_quantities(text)[1]
+    assert text[q.outer_start:q.outer_end] == "下降3.5个百分点"
+    assert q.direction == "down"
+
+
+def test_debris_is_flagged_not_read_as_one_number() -> None:
+    qs = find_quantities("排查隐患 22.2 万 170 项，督导问题19596次")
+    assert [q.note for q in qs] == ["debris", "debris", ""]
+    assert parse_quantity("22.2万170项") is None  # no answer rather than a wrong one
+    assert all(q.base_value != Decimal(222170) for q in qs)
+
+
+def test_ranges_are_marked() -> None:
+    qs = find_quantities("补助10-20万元")
+    assert [q.note for q in qs] == ["range", "range"]
+
+
+def test_thousands_separator_is_not_a_clause_comma() -> None:
+    assert [q.text for q in find_quantities("58，972人") if q.unit] == ["972人"]
+    assert [q.text for q in find_quantities("支出1,234,567.89元")] == ["1,234,567.89元"]
+
+
+def test_word_collisions_are_not_units() -> None:
+    assert [q.unit for q in find_quantities("关注用户分别为245448人，分别同比增长")] == ["人"]
+    assert [q.unit for q in find_quantities("10·22疫情期间")] == ["", ""]
+    assert [q.unit for q in find_quantities("共3处理完毕")] == [""]
+
+
+@pytest.mark.parametrize("cn, value", [
+    ("一", "1"), ("十", "10"), ("十二", "12"), ("二十", "20"), ("一百零五", "105"), ("两千", "2000"),
+    ("一万二千三百四十五", "12345"), ("三亿五千万", "350000000"), ("二〇二二", "2022"), ("九十八点一五", "98.15"),
+])
+def test_chinese_numerals(cn: str, value: str) -> None:
+    assert cn_to_decimal(cn) == Decimal(value)
+
+
+def test_same_quantity_compares_in_base_units() -> None:
+    assert same_quantity(parse_quantity("26266300元"), parse_quantity("2626.63万元"))  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("43.7万家次"), from_value(437000, "家次"))  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("3.87亿人次"), from_value(387000000, "人次"))  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("近1.5亿元"), from_value(150000000, "元"))  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("219.00万元"), from_value(219.0, "万元"))  # type: ignore[arg-type]
+
+
+def test_same_quantity_respects_stated_decimals() -> None:
+    gold = parse_quantity("98.1%")
+    assert gold is not None
+    assert not same_quantity(parse_quantity("98.15%"), gold)  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("98.14%"), gold)  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("20.3815%"), parse_quantity("20.38%"))  # type: ignore[arg-type]
+    assert not same_quantity(parse_quantity("98.2%"), parse_quantity("98.15%"))  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("98.2%"), parse_quantity("98.15%"), decimals=1)  # type: ignore[arg-type]
+
+
+def test_same_quantity_never_mixes_kinds() -> None:
+    assert not same_quantity(parse_quantity("3.5%"), parse_quantity("3.5个百分点"))  # type: ignore[arg-type]
+    assert not same_quantity(parse_quantity("10个"), parse_quantity("10次"))  # type: ignore[arg-type]
+    assert not same_quantity(parse_quantity("96分"), parse_quantity("96%"))  # type: ignore[arg-type]
+    assert not same_quantity(parse_quantity("2022年"), parse_quantity("2022个")) if parse_quantity("2022年") else True
+
+
+def test_direction_only_matters_when_both_state_it() -> None:
+    down = parse_quantity("下降3.5%")
+    assert down is not None and down.value == Decimal("-3.5")
+    assert same_quantity(parse_quantity("3.5%"), down)  # type: ignore[arg-type]
+    assert same_quantity(parse_quantity("-3.5%"), down)  # type: ignore[arg-type]
+    assert not same_quantity(parse_quantity("增长3.5%"), down)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("x, d", [
+    ("98.10%", 2), ("98.1%", 1), ("96分", 0), (98.15, 2), (219.0, 0), (437000, 0), (Decimal("2626.630"), 3),
+    ("百分之九十八点一五", 2),
+])
+def test_decimals_of(x: object, d: int) -> None:
+    assert decimals_of(x) == d  # type: ignore[arg-type]
+
+
+def test_format_and_round() -> None:
+    assert format_value(Decimal("2626.63"), "万元") == "2626.63万元"
+    assert format_value(Decimal("1E+4"), "元") == "10000元"
+    assert round_to(Decimal("20.385"), 2) == Decimal("20.39")
+
+
+def test_from_value_handles_gold_units() -> None:
+    q = from_value(2626.63, "万元")
+    assert (q.base_value, q.base_unit, q.kind) == (Decimal("26266300"), "元", "money")
+    assert from_value(1, "个工作日").kind == "duration"
+    assert from_value(3, "艘").kind == "count"
+    odd = from_value(5, "元/人")
+    assert (odd.base_unit, odd.kind) == ("元/人", "other")
+
+
+def test_whole_sentence_in_order() -> None:
+    text = "本年支出2681.33万元，其中基本支出2134.84万元，项目支出546.49万元。预算执行率为98.15%。"
+    assert [q.text for q in find_quantities(text)] == ["2681.33万元", "2134.84万元", "546.49万元", "98.15%"]
