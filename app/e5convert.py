@@ -76,7 +76,7 @@ def convert(src: Path, out: Path) -> Path:  # noqa: C901 - a straight transcript
         cp = struct.unpack_from("<I", nm, q)[0]
         cnt = nm[q + 4]
         q += 5
-        norm[cp] = "".join(map(chr, struct.unpack_from("<%dI" % cnt, nm, q)))
+        norm[cp] = "".join(map(chr, struct.unpack_from(f"<{cnt}I", nm, q)))
         q += 4 * cnt
     tens: dict[str, tuple[int, int, int]] = {}
     for _ in range(rd("<i")):

@@ -145,6 +145,8 @@ def comparison(qa: FigureQA, q: Query) -> Answer:
         who += org or ""
         if found.best is None or found.rivals:
             return _missing(q, f"{who}{q.metric_text}", found, qa)
+        if not org:  # name the report the figure comes from
+            who = qa._prefix(*qa.scope_of(found.fig))
         items.append((who, found))
     figs = [f.fig for _, f in items]
     if len({f.base_unit for f in figs}) > 1:
@@ -174,6 +176,28 @@ def _met(target: Figure, actual: Figure) -> bool:
     return actual.base_value >= target.base_value
 
 
+def _label_similarity(a: str, b: str) -> float:
+    """How alike two metric labels are (shared bigrams, both ways)."""
+    ga = {a[i:i + 2] for i in range(len(a) - 1)}
+    gb = {b[i:i + 2] for i in range(len(b) - 1)}
+    if not ga or not gb:
+        return 0.0
+    return (len(ga & gb) / len(ga) + len(ga & gb) / len(gb)) / 2
+
+
+def _pair_actual(t: Figure, actuals: list[Figure]) -> Figure | None:
+    """The actual value reported for the same indicator as a target (same unit, most alike label)."""
+    same_unit = [a for a in actuals if a.base_unit == t.base_unit and a.quantity_kind == t.quantity_kind]
+    if not same_unit:
+        return None
+    if len(same_unit) == 1:
+        return same_unit[0]
+    scored = sorted(((_label_similarity(norm(t.metric), norm(a.metric)), i, a) for i, a in enumerate(same_unit)),
+                    reverse=True)
+    best, second = scored[0], scored[1]
+    return best[2] if best[0] >= 0.5 and best[0] > second[0] else None
+
+
 def listing(qa: FigureQA, q: Query) -> Answer:
     """Indicators below a threshold, or whose actual value misses its target, each cited."""
     from app.figqa import citation
@@ -181,39 +205,48 @@ def listing(qa: FigureQA, q: Query) -> Answer:
     assert q.threshold is not None
     op, limit, unit = q.threshold
     views = qa.in_scope(q.orgs, q.years)
+    who = "".join(f"{y}年" for y in q.years) + "、".join(q.orgs)
     rows: list[tuple[str, list[Figure]]] = []
+    checked: list[Figure] = []
     if op == "missed":
         by_row: dict[tuple[str, str], list[Figure]] = {}
         for v in views:
             f = v.fig
-            key = (f.doc_id, f.extra.get("indicator") or f.canonical)
-            by_row.setdefault(key, []).append(f)
+            by_row.setdefault((f.doc_id, f.extra.get("indicator") or f.canonical), []).append(f)
         for (_, name), figs in by_row.items():
-            targets = [f for f in figs if f.kind == "target"]
             actuals = [f for f in figs if f.kind == "actual"]
-            for t in targets:
-                pair = next((a for a in actuals if a.base_unit == t.base_unit and a.quantity_kind == t.quantity_kind
-                             and (a.canonical == t.canonical or a.extra.get("indicator"))), None)
-                if pair is not None and not _met(t, pair):
+            for t in (f for f in figs if f.kind == "target"):
+                pair = _pair_actual(t, actuals)
+                if pair is None:
+                    continue
+                checked.append(t)
+                if not _met(t, pair):
                     rows.append((f"{name}：目标{t.display}，实际{pair.display}", [t, pair]))
         head = "未达到目标值的指标"
     else:
-        keys = [t for t in terms_of(q.metric_text) if t.key]
+        metric = re.sub(r"的?(?:项目|指标|事项)$", "", q.metric_text) or q.metric_text
+        keys = [t for t in terms_of(metric) if t.key]
         for v in views:
             f = v.fig
-            if unit == "%" and f.quantity_kind != "percent" or f.kind != "actual":
+            if (unit == "%" and f.quantity_kind != "percent") or f.kind != "actual":
                 continue
-            if not all(t.text in v.local or t.text in norm(f.canonical) for t in keys):
+            if not keys or not all(t.text in v.local or t.text in norm(f.canonical) for t in keys):
                 continue
-            below = f.base_value < limit if op == "<" else f.base_value > limit
-            if below:
-                rows.append((f"{qa.label(f, q.metric_text)}：{f.display}", [f]))
-        head = f"{q.metric_text}{'低于' if op == '<' else '高于'}{limit}{unit}的"
+            checked.append(f)
+            if (f.base_value < limit) if op == "<" else (f.base_value > limit):
+                rows.append((f"{qa.label(f, metric)}：{f.display}", [f]))
+        head = f"{metric}{'低于' if op == '<' else '高于'}{limit}{unit}的"
+    if not checked:
+        return refusal(q.question, f"{who}报告中没有可以核对的{'目标值与完成值' if op == 'missed' else q.metric_text}")
     if not rows:
-        return Answer(question=q.question, answer=f"报告列示的数字中没有{head}。", route="list")
+        listed = "、".join(dict.fromkeys(f"{qa.label(f, '')}{f.display}" for f in checked[:8]))
+        return Answer(question=q.question, answer=f"{who}报告列示的{len(checked)}项中没有{head}（已核对：{listed}）。",
+                      route="list", citations=[citation(f) for f in checked], org=q.orgs[0] if q.orgs else None,
+                      year=q.years[0] if q.years else None)
     cites = [citation(f) for _, figs in rows for f in figs]
     body = "；".join(r for r, _ in rows)
-    return Answer(question=q.question, answer=f"{head}：{body}。", route="list", citations=cites)
+    return Answer(question=q.question, answer=f"{who}{head}：{body}。", route="list", citations=cites,
+                  org=q.orgs[0] if q.orgs else None, year=q.years[0] if q.years else None)
 
 
 def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.answer import Citation
 from ingest.model import Figure
 
 NORM = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9%]")
@@ -20,7 +21,7 @@ GENERIC = {
     "一共", "总共", "情况", "全年", "年度", "本年度", "期间", "时期", "过程", "以来", "方面", "工作", "相关", "有关",
     "各类", "各项", "全部", "所有", "官方", "实际", "完成", "实现", "达到", "开展", "进行", "组织", "实施", "共有",
     "获得", "取得", "全区", "全市", "全省", "全县", "数据", "规模", "水平", "多少", "具体", "目前", "当年", "今年",
-    "得分", "分数", "评分", "分值", "部门", "整体", "单位", "本级", "比例", "比重", "占比", "百分比", "比率", "数值", "数字", "统计", "一下",
+    "得分", "分数", "评分", "分值", "部门", "整体", "单位", "本级", "案件", "件数", "比例", "比重", "占比", "百分比", "比率", "数值", "数字", "统计", "一下",
 }
 KIND_WORDS = {"得分": "score", "分数": "score", "评分": "score", "分值": "score", "比例": "percent",
               "比重": "percent", "占比": "percent", "百分比": "percent", "比率": "percent"}
@@ -203,29 +204,40 @@ class Match:
     missing: list[str] = field(default_factory=list)
 
 
-def coverage(terms: list[Term], view: View, quantity_kind: str) -> tuple[float, list[str]]:
-    """Weighted share of the terms found near the figure, and the key terms not found in its sentence.
+def coverage(terms: list[Term], view: View, quantity_kind: str) -> tuple[float, list[str], float]:
+    """How well the terms are found near the figure.
 
-    A table cell's sentence is its whole row (the indicator stands in another cell); prose figures need
-    every key term within their own sentence.
+    Returns:
+        (weighted share of the terms found, level-weighted; the key terms not found in the figure's
+        sentence; the share of key-term weight found right at the figure, in its label or clause).
+        A table cell's sentence is its whole row (the indicator stands in another cell); prose figures
+        need every key term within their own sentence.
     """
-    total = got = 0.0
+    total = got = key_total = key_near = 0.0
     missing: list[str] = []
     in_table = view.fig.extra.get("source") == "table"
     for t in terms:
         total += t.weight
+        if t.key:
+            key_total += t.weight
         if KIND_WORDS.get(t.text) == quantity_kind:
             got += t.weight
+            key_near += t.weight if t.key else 0.0
             continue
-        best = 0.0
+        best = near = 0.0
         for level, w in LEVELS:
-            best = max(best, w * term_found(t.text, view.level_text(level)))
+            found = term_found(t.text, view.level_text(level))
+            best = max(best, w * found)
+            if level in ("local", "clause"):
+                near = max(near, found)
             if best >= w:
                 break
         got += t.weight * best
+        if t.key and near >= 0.7:
+            key_near += t.weight
         if t.key and best < (0.4 if in_table else 0.55):
             missing.append(t.text)
-    return (got / total if total else 0.0), missing
+    return (got / total if total else 0.0), missing, (key_near / key_total if key_total else 1.0)
 
 
 def precision(phrase: str, view: View) -> float:
@@ -250,3 +262,38 @@ def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dic
             doc = texts.get(f.doc_id) or texts.get(f.doc_name)
         out.append(make_view(f, doc, canon.get(f.metric, "")))
     return out
+
+
+@dataclass
+class Found:
+    """The outcome of looking one metric up: the chosen figures (same value) or why there is none."""
+
+    best: Match | None = None
+    same: list[Match] = field(default_factory=list)  # the best and every other place stating its value
+    rivals: list[Match] = field(default_factory=list)  # equally good matches with another value
+    missing: list[str] = field(default_factory=list)  # key terms no figure had near it
+    ranked: list[Match] = field(default_factory=list)  # every acceptable match, best first
+
+    @property
+    def fig(self) -> Figure:
+        assert self.best is not None
+        return self.best.view.fig
+
+
+def citation(f: Figure) -> Citation:
+    return Citation(doc=f.doc_name, section=f.section, text=f.evidence, start=f.start, end=f.end, chunk_id=f.chunk_id)
+
+
+def cite_all(matches: list[Match]) -> list[Citation]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for m in matches:
+        f = m.view.fig
+        if (f.doc_name, f.start, f.end) not in seen:
+            seen.add((f.doc_name, f.start, f.end))
+            out.append(citation(f))
+    return out
+
+
+def same_value(a: Figure, b: Figure) -> bool:
+    return a.base_unit == b.base_unit and a.base_value == b.base_value

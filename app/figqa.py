@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.answer import Answer, Citation, refusal
-from app.figmatch import Match, View, coverage, norm, precision, strip_stop, terms_of, views_for
+from app.answer import Answer, refusal
+from app.figmatch import (
+    Found,
+    Match,
+    View,
+    cite_all,
+    coverage,
+    norm,
+    precision,
+    same_value,
+    strip_stop,
+    terms_of,
+    views_for,
+)
+from app.figmatch import citation as citation
 from app.question import CatalogEntry, Lexicon, Query
 from ingest.model import Figure
 
 MIN_COVERAGE = 0.6  # weighted share of the question's terms that must be found near a figure
+MIN_NEAR = 0.01  # some key term must stand in the figure's own label or clause
 MARGIN = 0.08
 PRECISION_WEIGHT = 0.3  # how much the figure's own label must be what the question names  # a different value scoring within this of the best makes the answer ambiguous
 COMPAT = {"money": {"money"}, "percent": {"percent"}, "count": {"count", "other"}, "score": {"score"},
           "duration": {"duration", "count"}}
 CHANGE_Q = re.compile(r"增长|增加|减少|下降|上升|同比|环比|较上年|比上年|增幅|降幅|变化")
+STRICT_TARGET = re.compile(r"目标值|预期值|指标值|计划值|预期实现值|预期目标|目标是多少|的目标[？?]?$|目标[是为]?多少")
+STRICT_ACTUAL = re.compile(r"完成值|实际完成|实际值|(?<!预期)实现值")
 BEFORE_Q = re.compile(r"由|从|原来|原先|之前|此前|以前|改革前")
 SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000),
          "千万": Decimal(10000000)}
@@ -38,40 +53,6 @@ def unit_core(unit: str) -> str:
         if unit.startswith(mag) and len(unit) > len(mag):
             return unit[len(mag):]
     return unit
-
-
-@dataclass
-class Found:
-    """The outcome of looking one metric up: the chosen figures (same value) or why there is none."""
-
-    best: Match | None = None
-    same: list[Match] = field(default_factory=list)  # the best and every other place stating its value
-    rivals: list[Match] = field(default_factory=list)  # equally good matches with another value
-    missing: list[str] = field(default_factory=list)  # key terms no figure had near it
-
-    @property
-    def fig(self) -> Figure:
-        assert self.best is not None
-        return self.best.view.fig
-
-
-def citation(f: Figure) -> Citation:
-    return Citation(doc=f.doc_name, section=f.section, text=f.evidence, start=f.start, end=f.end, chunk_id=f.chunk_id)
-
-
-def cite_all(matches: list[Match]) -> list[Citation]:
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for m in matches:
-        f = m.view.fig
-        if (f.doc_name, f.start, f.end) not in seen:
-            seen.add((f.doc_name, f.start, f.end))
-            out.append(citation(f))
-    return out
-
-
-def same_value(a: Figure, b: Figure) -> bool:
-    return a.base_unit == b.base_unit and a.base_value == b.base_value
 
 
 class FigureQA:
@@ -150,9 +131,9 @@ class FigureQA:
         if missing and not q.orgs and all_years:
             have = "、".join(f"{y}年" for y in all_years)
             return refusal(q.question, f"没有{'、'.join(f'{y}年' for y in missing)}的报告，已导入的报告年度：{have}")
-        for org, year in q.pairs:
-            if org and year and year not in self.years_of(org):
-                return refusal(q.question, f"{org}没有{year}年的报告")
+        for who, year in q.pairs:
+            if who and year and year not in self.years_of(who):
+                return refusal(q.question, f"{who}没有{year}年的报告")
         return None
 
     # -- look-up -----------------------------------------------------------------------------------------
@@ -174,18 +155,18 @@ class FigureQA:
                 continue
             if kinds and f.kind not in kinds:
                 continue
-            best_cov, best_missing = -1.0, ["?"]
+            best_cov, best_missing, best_near = -1.0, ["?"], 0.0
             for p, ts in zip(phrases, term_sets, strict=True):
-                cov, miss = coverage(ts, v, f.quantity_kind)
+                cov, miss, near = coverage(ts, v, f.quantity_kind)
                 if not miss and len(bare := strip_stop(p)) >= 2 and bare in v.local:
                     cov += 0.1  # the whole phrase stands next to the number
                 if (not miss, cov) > (not best_missing, best_cov):
-                    best_cov, best_missing = cov, miss
+                    best_cov, best_missing, best_near = cov, miss, near
             if best_missing:
                 if len(best_missing) < len(near_missing) or not near_missing:
                     near_missing = best_missing
                 continue
-            if best_cov < MIN_COVERAGE:
+            if best_cov < MIN_COVERAGE or best_near < MIN_NEAR:
                 continue
             score = best_cov + PRECISION_WEIGHT * max(precision(p, v) for p in phrases)
             if norm(f.canonical) and norm(f.canonical) in phrases:
@@ -206,7 +187,7 @@ class FigureQA:
         best = matches[0]
         same = [m for m in matches if same_value(m.view.fig, best.view.fig) and m.score >= best.score - 0.25]
         rivals = [m for m in matches if not same_value(m.view.fig, best.view.fig) and m.score >= best.score - MARGIN]
-        return Found(best, same, rivals)
+        return Found(best, same, rivals, ranked=matches)
 
     @staticmethod
     def _unit_factor(unit_word: str | None, f: Figure) -> float:
@@ -215,7 +196,7 @@ class FigureQA:
         qu, fu = unit_core(unit_word), unit_core(f.unit)
         if qu == fu or fu == "个" + qu or qu == "个" + fu:
             return 1.0
-        if fu and (fu.startswith(qu) or qu.startswith(fu) or fu.endswith(qu) or qu.endswith(fu)):
+        if fu and (fu == qu + "次" or qu == fu + "次"):  # 场 / 场次, 家 / 家次
             return 0.9
         return 0.6
 
@@ -227,7 +208,7 @@ class FigureQA:
             return 1.0 if wants_target else 0.7
         if wants_target:
             return 0.75
-        return 0.85 if asks_change else 1.0
+        return 0.6 if asks_change else 1.0
 
     # -- answers -----------------------------------------------------------------------------------------
     def answer(self, query: Query) -> Answer | None:
@@ -275,15 +256,26 @@ class FigureQA:
             listed = "；".join(f"{self._where(m.view.fig)}“{m.view.fig.evidence}”" for m in options[:4])
             return refusal(q.question, f"报告中有几个同样符合的数字，无法确定问的是哪一个：{listed}。请把问题说得更具体",
                            citations=cite_all(options))
-        scopes = {self.scope_of(m.view.fig) for m in found.same}
-        if not q.years and len(scopes) == 1:
-            org, _ = next(iter(scopes))
-            if org and len(self.years_of(org)) > 1:
-                other = self.find(q.metric_text, [org], [], unit_hint=q.unit_hint, unit_word=q.unit_word,
-                                  wants_target=q.wants_target, question=q.question)
-                years = sorted({self.scope_of(m.view.fig)[1] or 0 for m in [*other.same, *other.rivals]})
-                if len(years) > 1 and other.rivals:
-                    return refusal(q.question, f"{org}有{'、'.join(f'{y}年' for y in years)}的报告，数值不同，请写明年度")
+        if not q.orgs or not q.years:  # the question leaves the organisation or the year open
+            best_scope = self.scope_of(f)
+            others: dict[tuple[str | None, int | None], Match] = {}
+            for m in found.ranked:
+                sc = self.scope_of(m.view.fig)
+                if sc != best_scope and sc not in others and m.score >= 0.75 * found.best.score:
+                    others[sc] = m
+            differing = [m for m in others.values() if not same_value(m.view.fig, f)]
+            if differing:
+                listed = "；".join(f"{self._where(m.view.fig)}“{m.view.fig.evidence}”" for m in [found.best, *differing][:4])
+                what = "单位和年度" if not q.orgs and not q.years else ("单位" if not q.orgs else "年度")
+                return refusal(q.question, f"多份报告都有这个数字且数值不同：{listed}。请写明{what}",
+                               citations=cite_all([found.best, *differing]))
+        strict_target = bool(STRICT_TARGET.search(q.question))
+        if strict_target and f.kind != "target":
+            return refusal(q.question, f"报告中未列示{q.metric_text}的目标值（只列示了实际值{f.display}）",
+                           citations=cite_all(found.same))
+        if STRICT_ACTUAL.search(q.question) and not strict_target and f.kind == "target":
+            return refusal(q.question, f"报告中未列示{q.metric_text}的实际完成值（只列示了目标值{f.display}）",
+                           citations=cite_all(found.same))
         org, year = self.scope_of(f)
         label = self.label(f, q.metric_text)
         target = "的目标值" if f.kind == "target" and q.wants_target else ""

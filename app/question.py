@@ -173,6 +173,8 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         spans.append(res.unknown_span)
     rest = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(q))
     unit_word = next((m.group(1) for m in ASK_UNIT.finditer(rest) if m.group(1)), None)
+    if unit_word is None and (m := re.search(r"([人家户个件宗])(?:数|数量)(?:是|为|有)?(?:多少|几)?[？?]?$", rest)):
+        unit_word = m.group(1)  # 参与人数 -> 人, 企业家数 -> 家
     hint_text = rest
     rest = ASK_UNIT.sub(" ", re.sub(r"[“”‘’\"'《》「」]", "", rest))
     wants_target = bool(WANTS_TARGET.search(rest)) and not WANTS_ACTUAL.search(rest)
@@ -185,8 +187,8 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
     compare = None
     if is_list:
         if m := THRESHOLD.search(metric):
-            op = "<" if m.group(1) in ("低于", "小于", "不足", "少于", "未达到", "未达") else ">"
-            threshold = (op, Decimal(m.group(2)), m.group(3) or "")
+            cmp = "<" if m.group(1) in ("低于", "小于", "不足", "少于", "未达到", "未达") else ">"
+            threshold = (cmp, Decimal(m.group(2)), m.group(3) or "")
             metric = metric[:m.start()] + " " + metric[m.end():]
         else:
             threshold = ("missed", Decimal(0), "")
@@ -195,8 +197,10 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         compare = "lower" if any(LOWER.fullmatch(w.group()[-2:]) or LOWER.fullmatch(w.group()[-1:])
                                  for w in COMPARE_WORDS.finditer(metric) if w.group()[-1] in "低少小") else "higher"
         metric = COMPARE_WORDS.sub(" ", metric)
+        metric = re.sub(r"(?:更|较|最)?[高低多少大小]\s*$", "", metric.rstrip())
         metric = re.sub(r"^[\s和与及跟同，,、]+|(?<=\s)[和与及跟同](?=\s)", " ", metric)
     metric = _strip_edges(re.sub(r"\s+", "", metric))
+    metric = _strip_edges(re.sub(r"的?(?:目标|预期|计划)$", "", metric)) or metric
     op, parts, sign = (None, [], 1) if (is_list or is_compare) else _computed(metric, len(years))
     if is_list:
         qtype = "list"

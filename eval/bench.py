@@ -10,8 +10,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from app.pipeline import Assistant
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FIGURE_QUESTIONS = ["2022年海珠区预算执行率是多少", "2022年海珠区应急管理局年初预算是多少？",
@@ -86,13 +90,13 @@ def run_bench(settings: Settings, gold: Path | None = None, rounds: int = 20) ->
     return result
 
 
-def _http_latency(a: object, rounds: int) -> dict[str, float]:
+def _http_latency(a: Assistant, rounds: int) -> dict[str, float]:
     import httpx
     import uvicorn
 
     from app.api import create_app
 
-    app = create_app(a.settings, a)  # type: ignore[attr-defined]
+    app = create_app(a.settings, a)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     th = threading.Thread(target=server.run, daemon=True)

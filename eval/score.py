@@ -124,10 +124,10 @@ def citation_hit(item: GoldItem, answer: Answer) -> bool | None:
     """Whether the answer cites the gold evidence from the gold document.
 
     Only citations from a gold document count (any document when the gold names none); spans are
-    compared whitespace and NFKC insensitive. Hit when a citation contains the evidence; or quotes a
-    part of it that states one of its figures (a computed answer citing only its inputs); or when
-    every figure of the evidence is stated in the citations. None when not applicable: a refusal or
-    no gold evidence.
+    compared whitespace and NFKC insensitive. Hit when a citation contains the evidence, or quotes a
+    part of it that states one of its figures (a computed answer citing only its inputs). A citation
+    elsewhere that merely repeats the same number does not count. None when not applicable: a refusal
+    or no gold evidence.
     """
     if not item.evidence or answer.refused:
         return None
@@ -141,8 +141,7 @@ def citation_hit(item: GoldItem, answer: Answer) -> bool | None:
             return True
         if span and span in ev and any(supports(s, f) for s in figures(c.text) for f in need):
             return True
-    have = [q for c in cites for q in find_quantities(c.text)]
-    return bool(need) and all(any(supports(s, f) for s in have) for f in need)
+    return False
 
 
 def retrieval_rank(item: GoldItem, answer: Answer) -> int | None:

@@ -152,7 +152,9 @@ class _Cell:
 def _row_figures(text: str, row: TableRow, st: _TableState) -> list[tuple[Found, dict[str, str], str]]:
     if row.is_header:
         m = list(_TABLE_UNIT.finditer(text[max(0, row.start - 200):row.start]))
-        st.unit, st.indicator = (m[-1].group(1) if m else ""), ""
+        money = [h.group(1) for h in map(_UNIT_HINT.search, row.texts) if h and h.group(1).endswith("元")]
+        st.unit = m[-1].group(1) if m else (money[0] if len(set(money)) == 1 else "")
+        st.indicator = ""
         return []
     header = row.header or []
     roles = [_role(h) for h in header]
@@ -164,20 +166,25 @@ def _row_figures(text: str, row: TableRow, st: _TableState) -> list[tuple[Found,
     elif not ind_cols:
         first = next((c for c in cells if c.text and len(c.text) <= 40 and not _numeric_only(c.text)), None)
         st.indicator = first.text if first else ""
-    indicator = re.sub(r"\s+", "", st.indicator)
+    indicator = re.sub(r"^其中[:：]?|\s+", "", st.indicator)
     ind_col = filled_ind[-1] if filled_ind else (ind_cols[-1] if ind_cols else -1)
+    if not ind_cols:
+        ind_col = next((i for i, c in enumerate(cells) if c.text and c.text == st.indicator), -1)
+    row_units = {q.unit for c, r in zip(cells, roles, strict=False) if r in ("target", "actual") and _numeric_only(c.text)
+                 for q in find_quantities(c.text) if q.unit}
     out: list[tuple[Found, dict[str, str], str]] = []
     for i, cell in enumerate(cells):
         role = roles[i] if i < len(roles) else "other"
-        if not cell.text or role == "seq" or (not ind_cols and st.indicator == cell.text):
+        if not cell.text or role == "seq" or (not ind_cols and i == ind_col):
             continue
         col = re.sub(r"\s+", "", header[i]) if i < len(header) else ""
         kind = "target" if role == "indicator" else _ROLE_KIND.get(role, "actual")
         ind = indicator if i > ind_col >= 0 or not ind_cols else ""
+        pair_unit = next(iter(row_units)) if len(row_units) == 1 and role in ("target", "actual") else ""
         c = _Cell(cell.start, cell.end, ind, col, role, kind)
         extra = {"source": "table", "column": col, "indicator": ind}
         if _numeric_only(cell.text):
-            f = _cell_figure(text, row, c, st.unit, ind_col)
+            f = _cell_figure(text, row, c, (st.unit, pair_unit), ind_col)
             if f is not None:
                 if f.q.unit and f.q.unit not in cell.text:
                     extra["unit_inferred"] = "from the header, the column or a 单位 line"
@@ -200,8 +207,9 @@ def _numeric_only(cell: str) -> bool:
     return not rest.strip(" 。.\u3000")
 
 
-def _bare_unit(c: _Cell, table_unit: str) -> str:
-    """The unit of a bare number in a cell: from the header or indicator "(万元)", else from the column role."""
+def _bare_unit(c: _Cell, table_unit: str, pair_unit: str) -> str:
+    """The unit of a bare number in a cell: from its header, its column's role, the indicator "(%)", the other
+    of a target/actual pair in the row, or the table's "单位：万元"."""
     hint = _UNIT_HINT.search(c.column)
     if hint:
         return hint.group(1)
@@ -212,16 +220,16 @@ def _bare_unit(c: _Cell, table_unit: str) -> str:
     hint = _UNIT_HINT.search(c.indicator)
     if hint:
         return hint.group(1)
-    return table_unit if c.role in ("budget", "spent") else ""
+    return pair_unit or (table_unit if c.role in ("budget", "spent") else "")
 
 
-def _cell_figure(text: str, row: TableRow, c: _Cell, table_unit: str, ind_col: int) -> Found | None:
+def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], ind_col: int) -> Found | None:
     """A figure for a cell that holds only a number; the metric is the indicator (plus the header if it names one)."""
     q = find_quantities(text[c.start:c.end])[0]
     if q.note:
         return None
     if not q.unit:
-        unit = _bare_unit(c, table_unit)
+        unit = _bare_unit(c, *units)
         if not unit and q.value == q.value.to_integral() and 1990 <= q.value <= 2100:
             return None  # a year in a year column, not a figure
         if unit:
@@ -244,7 +252,7 @@ def _cell_figure(text: str, row: TableRow, c: _Cell, table_unit: str, ind_col: i
 def _figure(doc: Document, chunks: list[Chunk], f: Found, extra: dict[str, str], context: str) -> Figure:
     chunk = _chunk_for(chunks, f.ev_start, f.ev_end, f.q.start)
     q = f.q
-    info = dict(extra)
+    info = dict(extra, num_start=str(q.start), num_end=str(q.end))  # the number itself in doc.text
     if f.role:
         info["role"] = f.role
     if q.direction:

@@ -301,6 +301,10 @@ def _mark_ranges_and_debris(t: str, qs: list[Quantity]) -> list[Quantity]:
         elif a.unit and not a.base_unit and a.kind == "other" and b.start - a.end <= 1:
             out[i] = _with_note(a, "debris")  # 22.2万170项: a magnitude glued to another number
             out[i + 1] = _with_note(b, "debris")
+        elif not a.unit and re.fullmatch(r"[.．]?\s+", t[a.end:b.start]) and (
+                t[a.end:a.end + 1] in ".．" or re.fullmatch(r"\d{3}(?:\.\d+)?", b.text[:len(b.text) - len(b.unit)].strip())):
+            out[i] = _with_note(a, "debris")  # "98. 15%", "2 626.63万元": one number broken by OCR spaces
+            out[i + 1] = _with_note(b, "debris")
     return out
 
 

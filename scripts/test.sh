@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 if [ ! -x /usr/bin/chromium ]; then
   echo "==> installing Debian chromium for the browser test"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 echo "==> ruff"
 ruff check app ingest vectorstore eval tests

@@ -39,7 +39,8 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise RuntimeError(f"chroma run exited: {err}") from None
             time.sleep(0.2)
     else:
         proc.kill()

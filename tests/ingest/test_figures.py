@@ -95,6 +95,9 @@ def test_spans_chunks_and_metadata(sample_figures: dict) -> None:
         assert len(figs) > 50
         for f in figs:
             assert doc.text[f.start:f.end] == f.evidence and f.evidence
+            num = doc.text[int(f.extra["num_start"]):int(f.extra["num_end"])]
+            assert f.start <= int(f.extra["num_start"]) and int(f.extra["num_end"]) <= f.end
+            assert num.replace(" ", "") and re.search(r"\d|[一二两三四五六七八九十]", num), (num, f)
             c = chunks[f.chunk_id]
             assert c.start <= f.start and f.end <= c.end
             assert (f.org, f.year, f.doc_name) == (doc.org, doc.year, doc.name)

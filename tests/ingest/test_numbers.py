@@ -98,6 +98,12 @@ def test_debris_is_flagged_not_read_as_one_number() -> None:
     assert all(q.base_value != Decimal(222170) for q in qs)
 
 
+@pytest.mark.parametrize("text", ["执行率98. 15%", "支出2 626.63万元", "共 12 345人"])
+def test_numbers_broken_by_ocr_spaces_are_debris(text: str) -> None:
+    assert {q.note for q in find_quantities(text)} == {"debris"}
+    assert parse_quantity(text) is None
+
+
 def test_ranges_are_marked() -> None:
     qs = find_quantities("补助10-20万元")
     assert [q.note for q in qs] == ["range", "range"]

@@ -54,8 +54,8 @@ def test_failed_write_leaves_old_version_whole(hash_settings: Settings, tmp_path
     n_figs = len(a.figures())
     # a real database failure in the middle of the transaction: the chunk insert of the new version aborts
     db = sqlite3.connect(hash_settings.data_dir / "reportqa.sqlite3")
-    db.execute("CREATE TRIGGER fail BEFORE INSERT ON chunks WHEN NEW.doc_id != '%s' "
-               "BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END" % old.doc_id)
+    db.execute(f"CREATE TRIGGER fail BEFORE INSERT ON chunks WHEN NEW.doc_id != '{old.doc_id}' "
+               "BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END")
     db.commit()
     db.close()
     f.write_text(f.read_text(encoding="utf-8").replace("98.15%", "97.05%"), encoding="utf-8")
