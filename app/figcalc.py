@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, refusal
-from app.figmatch import norm, terms_of
+from app.figmatch import citation, cite_all, norm, terms_of
 
 if TYPE_CHECKING:
-    from app.figqa import FigureQA, Found
+    from app.figmatch import Found
+    from app.figqa import FigureQA
     from app.question import Query
     from ingest.model import Figure
 
@@ -39,6 +40,20 @@ def _part_hint(part: str) -> str | None:
     return "money" if MONEY_PART.search(part) else None
 
 
+def _subject(qa: FigureQA, first: str, second: str) -> str:
+    """The item the first input names and the second leaves implicit: ("课题调研全年执行数", "全年预算数") -> "课题调研"."""
+    a, b = norm(first), norm(second)
+    if len(b) >= 2:
+        for i in range(1, len(a) - 1):
+            if a[i:i + 2] == b[:2]:
+                return a[:i]
+    names = sorted({n for pair in qa.synonyms for n in pair}, key=len, reverse=True)
+    for name in names:  # the first input ends with a known metric name: what precedes it is the item
+        if a.endswith(name) and len(a) > len(name) + 1:
+            return a[: -len(name)]
+    return ""
+
+
 def _find_part(qa: FigureQA, q: Query, part: str, orgs: list[str], years: list[int]) -> Found:
     return qa.find(part, orgs, years, unit_hint=_part_hint(part), question=part)
 
@@ -54,18 +69,18 @@ def _missing(q: Query, part: str, found: Found, qa: FigureQA) -> Answer:
 
 def computed(qa: FigureQA, q: Query) -> Answer:
     """Ratio, difference or sum of two reported figures, with the formula and both inputs cited."""
-    from app.figqa import cite_all
-
     if q.op in ("diff_years", "growth_years"):
         return _across_years(qa, q)
     founds = []
-    for part in q.parts:
+    for i, part in enumerate(q.parts):
         found = _find_part(qa, q, part, q.orgs, q.years)
+        if i and (found.best is None or found.rivals) and (subject := _subject(qa, q.parts[0], part)):
+            found = _find_part(qa, q, subject + part, q.orgs, q.years)  # "课题调研执行数比(课题调研)预算数少多少"
         if found.best is None or found.rivals:
             return _missing(q, part, found, qa)
         founds.append(found)
     a, b = founds[0].fig, founds[1].fig
-    if a.id == b.id or (a.start == b.start and a.doc_id == b.doc_id):
+    if a.id == b.id or (a.doc_id == b.doc_id and a.extra.get("num_start", "a") == b.extra.get("num_start", "b")):
         return refusal(q.question, f"无法计算：“{q.parts[0]}”和“{q.parts[1]}”在报告中指向同一个数字")
     if a.base_unit != b.base_unit:
         return refusal(q.question, f"无法计算：{a.display}与{b.display}单位不同")
@@ -98,8 +113,6 @@ def computed(qa: FigureQA, q: Query) -> Answer:
 
 
 def _across_years(qa: FigureQA, q: Query) -> Answer:
-    from app.figqa import cite_all
-
     part = q.parts[0] if q.parts else q.metric_text
     years = q.years[:2]
     founds = []
@@ -132,8 +145,6 @@ def _across_years(qa: FigureQA, q: Query) -> Answer:
 
 def comparison(qa: FigureQA, q: Query) -> Answer:
     """Which of several organisations / years reports the higher (or lower) value, both cited."""
-    from app.figqa import cite_all
-
     items = []
     for org, year in q.pairs:
         years = [year] if year else (qa.years_of(org) if org else [])
@@ -200,8 +211,6 @@ def _pair_actual(t: Figure, actuals: list[Figure]) -> Figure | None:
 
 def listing(qa: FigureQA, q: Query) -> Answer:
     """Indicators below a threshold, or whose actual value misses its target, each cited."""
-    from app.figqa import citation
-
     assert q.threshold is not None
     op, limit, unit = q.threshold
     views = qa.in_scope(q.orgs, q.years)
@@ -225,6 +234,8 @@ def listing(qa: FigureQA, q: Query) -> Answer:
         head = "未达到目标值的指标"
     else:
         metric = re.sub(r"的?(?:项目|指标|事项)$", "", q.metric_text) or q.metric_text
+        items_only = metric != q.metric_text and q.metric_text.endswith("项目")
+        asked = qa.canonical_name(metric)
         keys = [t for t in terms_of(metric) if t.key]
         for v in views:
             f = v.fig
@@ -232,6 +243,9 @@ def listing(qa: FigureQA, q: Query) -> Answer:
                 continue
             if not keys or not all(t.text in v.local or t.text in norm(f.canonical) for t in keys):
                 continue
+            if items_only and not (f.extra.get("indicator") or (norm(f.canonical) != asked and "项目" in v.local)
+                                   or norm(f.canonical).endswith(asked) and norm(f.canonical) != asked):
+                continue  # "执行率低于95%的项目": the department's own rate is not a project
             checked.append(f)
             if (f.base_value < limit) if op == "<" else (f.base_value > limit):
                 rows.append((f"{qa.label(f, metric)}：{f.display}", [f]))
@@ -240,7 +254,7 @@ def listing(qa: FigureQA, q: Query) -> Answer:
         return refusal(q.question, f"{who}报告中没有可以核对的{'目标值与完成值' if op == 'missed' else q.metric_text}")
     if not rows:
         listed = "、".join(dict.fromkeys(f"{qa.label(f, '')}{f.display}" for f in checked[:8]))
-        return Answer(question=q.question, answer=f"{who}报告列示的{len(checked)}项中没有{head}（已核对：{listed}）。",
+        return Answer(question=q.question, answer=f"{who}报告列示的数字中没有{head}（已核对：{listed}）。",
                       route="list", citations=[citation(f) for f in checked], org=q.orgs[0] if q.orgs else None,
                       year=q.years[0] if q.years else None)
     cites = [citation(f) for _, figs in rows for f in figs]
@@ -265,8 +279,6 @@ def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:
     value = rounded(a.base_value / b.base_value * 100, 2)
     formula = f"{qa.label(a, '执行数')} ÷ {qa.label(b, '预算数')} = {a.display} ÷ {b.display} = {value}%"
     org, year = qa.scope_of(a)
-    from app.figqa import cite_all
-
     return Answer(question=q.question, answer=f"{qa._prefix(org, year)}{q.metric_text}（按报告数字计算）：{formula}。",
                   route="computed", citations=cite_all([actual.same[0], budget.same[0]]), value=value, unit="%",
                   normalized_value=value, normalized_unit="%", org=org, year=year, metric=q.metric_text,
@@ -277,8 +289,11 @@ def rate_warnings(qa: FigureQA, f: Figure) -> list[str]:
     """Warn when a stated execution/completion rate disagrees with the 执行数 ÷ 预算数 stated beside it."""
     if f.quantity_kind != "percent" or not re.search(r"执行率|完成率|完成预算", f.metric + f.canonical):
         return []
-    same_ctx = [v.fig for v in qa.views if v.fig.doc_id == f.doc_id and v.fig.context == f.context
-                and v.fig.quantity_kind == "money"]
+    home = next((v for v in qa.views if v.fig is f), None)
+    if home is None:
+        return []
+    same_ctx = [v.fig for v in qa.views if v.fig.doc_id == f.doc_id and v.sentence == home.sentence
+                and v.fig.quantity_kind == "money" and v.fig.kind != "change"]
     done = [g for g in same_ctx if re.search(r"执行数|实际支出|支出数", g.metric + g.canonical)]
     plan = [g for g in same_ctx if re.search(r"预算数|全年预算", g.metric + g.canonical)]
     if len(done) != 1 or len(plan) != 1 or plan[0].base_value == 0:

@@ -21,10 +21,13 @@ GENERIC = {
     "一共", "总共", "情况", "全年", "年度", "本年度", "期间", "时期", "过程", "以来", "方面", "工作", "相关", "有关",
     "各类", "各项", "全部", "所有", "官方", "实际", "完成", "实现", "达到", "开展", "进行", "组织", "实施", "共有",
     "获得", "取得", "全区", "全市", "全省", "全县", "数据", "规模", "水平", "多少", "具体", "目前", "当年", "今年",
-    "得分", "分数", "评分", "分值", "部门", "整体", "单位", "本级", "案件", "件数", "比例", "比重", "占比", "百分比", "比率", "数值", "数字", "统计", "一下",
+    "得分", "分数", "评分", "分值", "部门", "整体", "单位", "本级", "案件", "件数", "安排", "比例", "比重", "占比", "百分比", "比率", "数值", "数字", "统计", "一下",
 }
 KIND_WORDS = {"得分": "score", "分数": "score", "评分": "score", "分值": "score", "比例": "percent",
               "比重": "percent", "占比": "percent", "百分比": "percent", "比率": "percent"}
+# words that ask for a change against an earlier period; a reported change ("较上年增长4.08%") answers them
+CHANGE_WORDS = {"同比", "环比", "较上年", "比上年", "上年", "去年", "同期", "上年同期", "增长", "增幅", "增长率", "变化",
+                "幅度", "变化幅度", "变动", "下降", "降幅", "减少", "增加", "上升", "增减", "增减变化"}
 LEVELS = (("local", 1.0), ("clause", 0.85), ("sentence", 0.7), ("wide", 0.5))
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,21 @@ def norm(text: str) -> str:
 def strip_stop(text: str) -> str:
     """Normalised text without function characters: "发放了宣传资料" -> "发放宣传资料"."""
     return "".join(c for c in norm(text) if c not in STOP)
+
+
+def core_phrase(phrase: str) -> str:
+    """The phrase without trailing generic words: "年初预算安排了资金" -> "年初预算"."""
+    out = norm(phrase)
+    words = sorted(GENERIC, key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        out = out.rstrip("".join(STOP))
+        for w in words:
+            if out.endswith(w) and len(out) > len(w) + 1:
+                out, changed = out[: -len(w)], True
+                break
+    return out
 
 
 @dataclass(frozen=True)
@@ -216,11 +234,12 @@ def coverage(terms: list[Term], view: View, quantity_kind: str) -> tuple[float, 
     total = got = key_total = key_near = 0.0
     missing: list[str] = []
     in_table = view.fig.extra.get("source") == "table"
+    is_change = view.fig.kind == "change" or bool(view.fig.extra.get("direction"))
     for t in terms:
         total += t.weight
         if t.key:
             key_total += t.weight
-        if KIND_WORDS.get(t.text) == quantity_kind:
+        if KIND_WORDS.get(t.text) == quantity_kind or (t.text in CHANGE_WORDS and is_change):
             got += t.weight
             key_near += t.weight if t.key else 0.0
             continue
@@ -254,13 +273,24 @@ def precision(phrase: str, view: View) -> float:
 
 
 def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dict[str, str]) -> list[View]:
-    """Views for all figures; ``texts`` maps doc_id (or doc_name) to document text."""
+    """Views for all figures; ``texts`` maps doc_id (or doc_name) to document text.
+
+    Without a document's text, a figure's widest context is what the figures of its chunk quote.
+    """
+    by_chunk: dict[tuple[str, str], list[str]] = {}
+    for f in figures:
+        ctx = by_chunk.setdefault((f.doc_id, f.chunk_id), [])
+        if f.context not in ctx:
+            ctx.append(f.context)
     out = []
     for f in figures:
         doc = None
         if texts:
             doc = texts.get(f.doc_id) or texts.get(f.doc_name)
-        out.append(make_view(f, doc, canon.get(f.metric, "")))
+        v = make_view(f, doc, canon.get(f.metric, ""))
+        if doc is None and f.chunk_id:
+            v.wide = norm("".join(by_chunk[(f.doc_id, f.chunk_id)]))
+        out.append(v)
     return out
 
 

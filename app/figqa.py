@@ -11,7 +11,7 @@ from app.figmatch import (
     Found,
     Match,
     View,
-    cite_all,
+    core_phrase,
     coverage,
     norm,
     precision,
@@ -20,19 +20,16 @@ from app.figmatch import (
     terms_of,
     views_for,
 )
-from app.figmatch import citation as citation
 from app.question import CatalogEntry, Lexicon, Query
 from ingest.model import Figure
 
 MIN_COVERAGE = 0.6  # weighted share of the question's terms that must be found near a figure
 MIN_NEAR = 0.01  # some key term must stand in the figure's own label or clause
-MARGIN = 0.08
-PRECISION_WEIGHT = 0.3  # how much the figure's own label must be what the question names  # a different value scoring within this of the best makes the answer ambiguous
+MARGIN = 0.08  # a different value scoring within this of the best makes the answer ambiguous
+PRECISION_WEIGHT = 0.3  # how much the figure's own label must be what the question names
 COMPAT = {"money": {"money"}, "percent": {"percent"}, "count": {"count", "other"}, "score": {"score"},
           "duration": {"duration", "count"}}
 CHANGE_Q = re.compile(r"增长|增加|减少|下降|上升|同比|环比|较上年|比上年|增幅|降幅|变化")
-STRICT_TARGET = re.compile(r"目标值|预期值|指标值|计划值|预期实现值|预期目标|目标是多少|的目标[？?]?$|目标[是为]?多少")
-STRICT_ACTUAL = re.compile(r"完成值|实际完成|实际值|(?<!预期)实现值")
 BEFORE_Q = re.compile(r"由|从|原来|原先|之前|此前|以前|改革前")
 SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000),
          "千万": Decimal(10000000)}
@@ -74,6 +71,7 @@ class FigureQA:
         canon = {f.metric: self.canonical(f.metric) for f in figures}
         self.views = views_for(figures, texts, canon)
         self.corpus = "".join(v.wide for v in self.views)
+        terms_of("预算执行率")  # load the word segmenter now rather than on the first question
 
     # -- helpers -----------------------------------------------------------------------------------------
     def canonical(self, phrase: str) -> str:
@@ -138,22 +136,22 @@ class FigureQA:
 
     # -- look-up -----------------------------------------------------------------------------------------
     def find(self, phrase: str, orgs: list[str], years: list[int], *, unit_hint: str | None = None,
-             unit_word: str | None = None, wants_target: bool = False, question: str = "",
-             kinds: set[str] | None = None) -> Found:
+             unit_word: str | None = None, wants_target: bool = False, question: str = "") -> Found:
         """The figures that best state ``phrase`` for the given organisations and years."""
-        phrases = list(dict.fromkeys(p for p in [norm(phrase), self.canonical(phrase), self.canonical_name(phrase)] if p))
+        core = core_phrase(phrase)
+        phrases = list(dict.fromkeys(p for p in [norm(phrase), self.canonical(phrase), self.canonical_name(phrase),
+                                                 self.canonical_name(core)] if p))
         term_sets = [terms_of(p) for p in phrases]
         if not any(t.key for ts in term_sets for t in ts):
             return Found(missing=[norm(phrase)] if norm(phrase) else [])
         asks_change = bool(CHANGE_Q.search(question))
+        asked, whole = self.canonical_name(core), norm(phrase)
         asks_before = bool(BEFORE_Q.search(question))
         matches: list[Match] = []
         near_missing: list[str] = []
         for v in self.in_scope(orgs, years):
             f = v.fig
             if unit_hint and f.quantity_kind not in COMPAT.get(unit_hint, {unit_hint}):
-                continue
-            if kinds and f.kind not in kinds:
                 continue
             best_cov, best_missing, best_near = -1.0, ["?"], 0.0
             for p, ts in zip(phrases, term_sets, strict=True):
@@ -169,6 +167,7 @@ class FigureQA:
             if best_cov < MIN_COVERAGE or best_near < MIN_NEAR:
                 continue
             score = best_cov + PRECISION_WEIGHT * max(precision(p, v) for p in phrases)
+            score *= self._narrower(f, asked, whole)
             if norm(f.canonical) and norm(f.canonical) in phrases:
                 score += 0.15  # the question names exactly this metric (预算执行率 = 部门年度整体预算完成率)
             score *= self._unit_factor(unit_word, f)
@@ -188,6 +187,20 @@ class FigureQA:
         same = [m for m in matches if same_value(m.view.fig, best.view.fig) and m.score >= best.score - 0.25]
         rivals = [m for m in matches if not same_value(m.view.fig, best.view.fig) and m.score >= best.score - MARGIN]
         return Found(best, same, rivals, ranked=matches)
+
+    @staticmethod
+    def _narrower(f: Figure, asked: str, whole: str) -> float:
+        """0.7 for a figure about a narrower item than asked: "档案数字化年初预算" when "年初预算" is asked.
+
+        ``asked`` is the canonical name of the question's metric, ``whole`` the question's metric phrase.
+        """
+        fc = norm(f.canonical)
+        if not asked or fc == asked or not fc.endswith(asked) or fc == norm(f.metric):
+            return 1.0  # only a canonical name built from a known metric and an item ("档案数字化"+"年初预算")
+        prefix = fc[: -len(asked)]
+        if len(prefix) < 2 or any(prefix[i:i + 2] in whole for i in range(len(prefix) - 1)):
+            return 1.0
+        return 0.7 if any(t.key for t in terms_of(prefix)) else 1.0  # "全年" narrows nothing
 
     @staticmethod
     def _unit_factor(unit_word: str | None, f: Figure) -> float:
@@ -239,55 +252,21 @@ class FigureQA:
             computed = figcalc.rate_from_inputs(self, q)
             if computed is not None:
                 return computed
+            if not (q.asks_number or q.unit_hint):
+                return None  # "预算执行情况": no figure fits, perhaps the text says it in words
             return self.not_listed(q, found)
         return self.answer_found(q, found)
 
     def not_listed(self, q: Query, found: Found) -> Answer:
-        who = "、".join(f"{y}年" for y in q.years) + "、".join(q.orgs)
-        miss = f"（报告中没有与“{'、'.join(found.missing)}”对应的数字）" if found.missing else ""
-        return refusal(q.question, f"该指标报告中未列示：{who}{q.metric_text}{miss}".replace("：（", "（"))
+        from app.figtext import not_listed
+
+        return not_listed(q, found)
 
     def answer_found(self, q: Query, found: Found) -> Answer:
-        """Answer from a look-up, or refuse when equally good figures disagree."""
-        assert found.best is not None
-        f = found.fig
-        if found.rivals:
-            options = [found.best, *found.rivals]
-            listed = "；".join(f"{self._where(m.view.fig)}“{m.view.fig.evidence}”" for m in options[:4])
-            return refusal(q.question, f"报告中有几个同样符合的数字，无法确定问的是哪一个：{listed}。请把问题说得更具体",
-                           citations=cite_all(options))
-        if not q.orgs or not q.years:  # the question leaves the organisation or the year open
-            best_scope = self.scope_of(f)
-            others: dict[tuple[str | None, int | None], Match] = {}
-            for m in found.ranked:
-                sc = self.scope_of(m.view.fig)
-                if sc != best_scope and sc not in others and m.score >= 0.75 * found.best.score:
-                    others[sc] = m
-            differing = [m for m in others.values() if not same_value(m.view.fig, f)]
-            if differing:
-                listed = "；".join(f"{self._where(m.view.fig)}“{m.view.fig.evidence}”" for m in [found.best, *differing][:4])
-                what = "单位和年度" if not q.orgs and not q.years else ("单位" if not q.orgs else "年度")
-                return refusal(q.question, f"多份报告都有这个数字且数值不同：{listed}。请写明{what}",
-                               citations=cite_all([found.best, *differing]))
-        strict_target = bool(STRICT_TARGET.search(q.question))
-        if strict_target and f.kind != "target":
-            return refusal(q.question, f"报告中未列示{q.metric_text}的目标值（只列示了实际值{f.display}）",
-                           citations=cite_all(found.same))
-        if STRICT_ACTUAL.search(q.question) and not strict_target and f.kind == "target":
-            return refusal(q.question, f"报告中未列示{q.metric_text}的实际完成值（只列示了目标值{f.display}）",
-                           citations=cite_all(found.same))
-        org, year = self.scope_of(f)
-        label = self.label(f, q.metric_text)
-        target = "的目标值" if f.kind == "target" and q.wants_target else ""
-        text = f"{self._prefix(org, year)}{label}{target}为{f.display}。"
-        if len(found.same) > 1:
-            text += f"（报告中{len(cite_all(found.same))}处列示此数）" if len(cite_all(found.same)) > 1 else ""
-        from app import figcalc
+        """Answer from a look-up, or refuse when equally good figures disagree (see app.figtext)."""
+        from app.figtext import answer_found
 
-        ans = Answer(question=q.question, answer=text, route="figure", citations=cite_all(found.same),
-                     value=f.value, unit=f.unit, normalized_value=f.base_value, normalized_unit=f.base_unit,
-                     org=org, year=year, metric=label, warnings=figcalc.rate_warnings(self, f))
-        return ans
+        return answer_found(self, q, found)
 
     @staticmethod
     def label(f: Figure, asked: str) -> str:

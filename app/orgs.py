@@ -211,9 +211,8 @@ class OrgResolver:
                     for i in range(start, end):
                         taken[i] = True
                     m = OrgMatch(start, end, a.text, sorted(a.orgs))
-                    if a.region_only:
-                        self._check_department(q, m, res)
-                    res.matches.append(m)
+                    if not a.region_only or self._check_department(q, m, res):
+                        res.matches.append(m)
                 start = q.find(a.text, end)
         res.matches.sort(key=lambda m: m.start)
         if res.unknown is None:
@@ -223,15 +222,18 @@ class OrgResolver:
             res.ambiguous = amb[0].orgs
         return res
 
-    def _check_department(self, q: str, m: OrgMatch, res: Resolution) -> None:
+    def _check_department(self, q: str, m: OrgMatch, res: Resolution) -> bool:
+        """A department written after a region must be one of the region's; False when it names another."""
         dept = self._dept_at(q, m.end)
         if dept is None:
-            return
+            return True
         fitting = [o for o in m.orgs if dept in self.depts.get(o, [])]
         if fitting:
             m.orgs, m.end, m.text = fitting, m.end + len(dept), m.text + dept
-        elif res.unknown is None:
+            return True
+        if res.unknown is None:
             res.unknown, res.unknown_span = m.text + dept, (m.start, m.end + len(dept))
+        return False
 
     def _find_unknown(self, q: str, taken: list[bool], res: Resolution) -> None:
         suffixes = sorted(self.lex.place_suffixes, key=len, reverse=True)

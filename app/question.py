@@ -18,7 +18,7 @@ UNIT_WORDS = ("个工作日", "工作日", "万家次", "万人次", "家次", "
               "宗", "个", "人", "条", "份", "张", "块", "场", "支", "起", "项", "名", "所", "座", "台", "辆", "处",
               "篇", "期", "户", "天", "小时", "分", "吨", "公里", "平方米", "米", "亩", "批", "件", "类", "门", "幅")
 ASK_UNIT = re.compile(r"(?:多少|几)(" + "|".join(UNIT_WORDS) + ")?")
-ASK_WORDS = re.compile(r"请问|是多少|为多少|有多少|达到多少|是几|有几|是什么|什么|哪些|哪个|哪里|多少|几|吗|呢|啊|呀|么"
+ASK_WORDS = re.compile(r"请问|是多少|为多少|有多少|达到多少|是几|有几|是什么|什么|哪些|哪个|哪里|是否|有没有|怎么样|如何|怎样|多少|几|吗|呢|啊|呀|么"
                        r"|百分之|[？?。！!]")
 TARGET_VALUE_WORDS = re.compile(r"的?(?:预期实现值|预期目标值|目标值|预期值|指标值|计划值|设定值|年度完成值|实际完成值|实际完成"
                                 r"|完成值|实际值|实现值)")
@@ -27,23 +27,26 @@ WANTS_ACTUAL = re.compile(r"完成值|实际|(?<!预期)实现值|实现了|完�
 COMPARE = re.compile(r"谁|哪个|哪一个|哪家|哪年|哪一年|哪个单位|哪个部门|比较|对比|相比")
 COMPARE_WORDS = re.compile(r"谁的|谁|哪一个|哪个单位|哪个部门|哪个|哪家|哪一年|哪年|进行比较|比较|对比|相比|之间"
                            r"|(?:更|较|最)(?:高|低|多|少|大|小)|(?:高|低|多|少|大|小)一些")
-LOWER = re.compile(r"(?:更|较|最)?(?:低|少|小)")
+LOWER = re.compile(r"(?:更|较|最)(?:低|少|小)|(?:谁|哪)[^，,。？?]{0,12}?(?:低|少|小)(?:一些|一点)?[？?]?\s*$")
 LIST_Q = re.compile(r"哪些|列出|列举|有哪几|清单")
 THRESHOLD = re.compile(r"(低于|小于|不足|少于|未达到|未达|高于|大于|超过|多于|不低于|不少于|达到)\s*(\d+(?:\.\d+)?)\s*(%|万元|元)?")
 MISSED = re.compile(r"未达到|没有达到|未达|未完成|没有完成|没达到|未实现")
-PERCENT = re.compile(r"率|比例|比重|占比|百分之|百分比|%|增幅|降幅")
+PERCENT = re.compile(r"率|比例|比重|占比|百分之|百分比|%|增幅|降幅|幅度|进度")
 SCORE = re.compile(r"得分|评分|分数|多少分|几分|分值")
 MONEY = re.compile(r"万元|亿元|金额|资金|经费|预算|支出|收入|拨款|投资|罚款|费用|成本|资产|款项|财政|补助|补贴|结余|结转")
 COUNT_HINT = re.compile(r"家次|人次|个数|数量|次数|人数|户数|件数|宗数")
 NUMERIC = re.compile(r"多少|几|百分之|率|比例|比重|占比|金额|数量|总额|得分|分数|数额|预算|支出|收入|资金|经费|数$|额$|量$"
                      r"|目标值|预期值|指标值|完成值|实现值|实际完成|[人家]次$")
-TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|内容|措施|问题|等级|结论|举办|职责")
+TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|内容|措施|问题|等级|结论|举办|职责"
+                    r"|哪些方面|情况$")
+ASK_NUMBER = re.compile(r"多少|几[个家次项宗条份人天%]?|百分之|是几|数额|金额是|比例是|率是|得分是")
 RATIO = re.compile(r"^(?P<a>.+?)(?:在|于)?占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|占比|份额|比率|多少|几成)")
 RATIO_IN = re.compile(r"^(?P<a>.+?)在(?P<b>.+?)中(?:的)?(?:占比|比重|比例)")
 UP, DOWN = r"调增|增加|增长|提高|提升|上升|多|高|超出|超过", r"调减|减少|下降|降低|少|低|节约|结余"
 DIFF = re.compile(rf"^(?P<a>.+?)(?:相较于|相较|相比|比|较)(?P<b>.+?)(?P<dir>{UP}|{DOWN}|相差|差)了?(?:多少|几)?")
 DIFF_AMOUNT = re.compile(r"^(?P<a>.+?)(?:与|和|跟)(?P<b>.+?)(?:的)?(?:差额|差值|差距|相差)")
 SUM = re.compile(r"^(?P<a>.+?)(?:和|与|及|加上|加|、)(?P<b>.+?)(?:的)?(?:合计|总计|之和|总和|加起来|共计|一共|总共)")
+PREVIOUS = re.compile(r"(?:上|去|前一|上一)年(?:同期|度)?|同期|上期|上年度|年初")
 GROWTH = re.compile(r"增长率|增幅|增长了?百分之|增长了?多少%|变化率|降幅")
 EDGE = "的是了在对有为及和与，,、 ：:；;“”\"'（）()"
 
@@ -80,6 +83,7 @@ class Query:
     compare: str | None = None  # comparison: "higher" | "lower"
     pairs: list[tuple[str | None, int | None]] = field(default_factory=list)  # (org, year) per compared item
     threshold: tuple[str, Decimal, str] | None = None  # list: (operator "<"/">"/"missed", value, unit)
+    asks_number: bool = False  # says 多少/几/百分之…: when no figure fits, refuse rather than try the text
 
 
 def years_in(text: str) -> list[tuple[int, int, int, str]]:
@@ -132,7 +136,7 @@ def _computed(metric: str, n_years: int) -> tuple[str | None, list[str], int]:
     if m := DIFF.match(metric):
         sign = -1 if re.fullmatch(DOWN, m["dir"]) else 1
         a, b = _strip_edges(m["a"]), _strip_edges(m["b"])
-        if a and b:
+        if a and b and not PREVIOUS.fullmatch(b):  # "较上年增长" asks for a reported change, not a difference
             return "diff", [a, b], sign
     if n_years >= 2 and (m := re.search(rf"(?:相较于|相较|相比|比|较)(?P<rest>.*?)(?P<dir>{UP}|{DOWN}|相差|差|变化)了?",
                                         metric)):
@@ -176,9 +180,11 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
     if unit_word is None and (m := re.search(r"([人家户个件宗])(?:数|数量)(?:是|为|有)?(?:多少|几)?[？?]?$", rest)):
         unit_word = m.group(1)  # 参与人数 -> 人, 企业家数 -> 家
     hint_text = rest
+    asks_number = bool(unit_word or ASK_NUMBER.search(rest))
     rest = ASK_UNIT.sub(" ", re.sub(r"[“”‘’\"'《》「」]", "", rest))
     wants_target = bool(WANTS_TARGET.search(rest)) and not WANTS_ACTUAL.search(rest)
-    is_list = bool(LIST_Q.search(rest)) and bool(THRESHOLD.search(rest) or MISSED.search(rest))
+    asks_items = LIST_Q.search(rest) or re.search(r"的(?:项目|指标|事项)(?:有)?\s*[？?]?\s*$", rest)
+    is_list = bool(asks_items) and bool(THRESHOLD.search(rest) or MISSED.search(rest))
     orgs = list(dict.fromkeys(o for m in res.matches if len(m.orgs) == 1 for o in m.orgs))
     years = list(dict.fromkeys(y for y, *_ in ys))
     is_compare = bool(COMPARE.search(rest)) and (len(orgs) >= 2 or len(years) >= 2) and not is_list
@@ -193,9 +199,10 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         else:
             threshold = ("missed", Decimal(0), "")
             metric = MISSED.sub(" ", metric)
+    elif m := THRESHOLD.search(metric):  # "预算执行率低于95%吗": look the figure up, the reader compares
+        metric = metric[:m.start()] + " " + metric[m.end():]
     if is_compare:
-        compare = "lower" if any(LOWER.fullmatch(w.group()[-2:]) or LOWER.fullmatch(w.group()[-1:])
-                                 for w in COMPARE_WORDS.finditer(metric) if w.group()[-1] in "低少小") else "higher"
+        compare = "lower" if LOWER.search(rest) else "higher"
         metric = COMPARE_WORDS.sub(" ", metric)
         metric = re.sub(r"(?:更|较|最)?[高低多少大小]\s*$", "", metric.rstrip())
         metric = re.sub(r"^[\s和与及跟同，,、]+|(?<=\s)[和与及跟同](?=\s)", " ", metric)
@@ -208,10 +215,12 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         qtype = "comparison"
     elif op:
         qtype = "computed"
-    elif NUMERIC.search(hint_text) or unit_word:
+    elif asks_number:
         qtype = "lookup"
     elif TEXT_Q.search(hint_text) or not metric:
         qtype = "text"
+    elif NUMERIC.search(hint_text):
+        qtype = "lookup"
     else:
         qtype = "lookup" if re.search(r"[率数额量费金]$|支出|收入|预算|得分", metric) else "text"
     unit_hint = "percent" if op in ("ratio", "growth_years") else _unit_hint(hint_text, unit_word)
@@ -219,7 +228,7 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         question=question, orgs=orgs, years=years, metric_text=metric, qtype=qtype, unit_hint=unit_hint,
         wants_target=wants_target, unknown_org=res.unknown, ambiguous_orgs=res.ambiguous,
         org_mentions=[m.text for m in res.matches], year_mentions=[t for *_, t in ys], unit_word=unit_word,
-        op=op, parts=parts, sign=sign, compare=compare, threshold=threshold,
+        op=op, parts=parts, sign=sign, compare=compare, threshold=threshold, asks_number=asks_number,
         pairs=_pairs([(m.start, m.orgs[0]) for m in res.matches if len(m.orgs) == 1], [(s, y) for y, s, *_ in ys]),
     )
 

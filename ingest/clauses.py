@@ -42,6 +42,7 @@ _GENERIC = re.compile(r"^(?:全年预算数|年初预算数|预算数|执行数|
 _GENERIC_END = re.compile(r"(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|预算|支出|得分|总额)$")
 _UNIT_NOUN = {"人": "人数", "人次": "人次", "家": "家数", "家次": "家次", "次": "次数", "元": "金额", "%": "比例",
               "个": "个数", "项": "项数", "宗": "宗数", "条": "条数", "份": "份数", "支": "支数"}
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _QUOTES = re.compile(r"[“”\"‘’'《》「」『』【】]")
 _PAREN = re.compile(r"[（(][^（()）]*[)）]")
 
@@ -57,6 +58,7 @@ class Found:
     ev_end: int
     sentence: str
     role: str = ""  # "before" (由 8 个工作日…) | "after" (…缩短为 1 个工作日) | ""
+    year: int | None = None  # a year the clause names before the number ("2021年支出…"), if any
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -204,7 +206,7 @@ def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: 
         ev0 = min(ev0, prev.ev_start)
     if _GENERIC.match(metric) and prev is not None:
         subject = _GENERIC_END.sub("", prev.metric)
-        if subject != prev.metric:
+        if subject and subject != prev.metric:
             metric = subject + metric
             ev0 = min(ev0, prev.ev_start)
     if kind == "actual" and q.kind == "money" and re.search(r"预算(?:数|金额)?$", metric):
@@ -213,7 +215,8 @@ def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: 
         ev0, ev1 = 0, len(sent)
     ev0, ev1 = _trim(sent, ev0, ev1)
     ev0, ev1 = min(ev0, q.outer_start), max(ev1, q.outer_end)
-    return Found(q, metric, kind, ev0, ev1, sent, role)
+    years = _YEAR.findall(sent[clause[0]:q.outer_start])
+    return Found(q, metric, kind, ev0, ev1, sent, role, int(years[-1]) if years else None)
 
 
 def _shift(q: Quantity, by: int) -> Quantity:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,22 +46,24 @@ _GENERIC_PREFIX = re.compile(
 
 @dataclass
 class _TableState:
-    indicator: str = ""
-    unit: str = ""  # from a "单位：万元" line above the table
-    header_start: int = -1
-    seen: set[int] = field(default_factory=set)
+    indicator: str = ""  # the row label in force (merged cells leave it empty in later rows)
+    unit: str = ""  # the table's money unit, from a "单位：万元" line above it or a "(万元)" header
 
 
 # --- metric synonyms ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
 def load_metric_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
     """The [metrics] section of app/lexicon.toml (canonical name -> synonyms), with an optional file merged over it.
 
     Raises:
         BadInput: a file that is missing or not valid TOML.
     """
+    return {canon: list(syns) for canon, syns in _read_synonyms(extra)}
+
+
+@lru_cache(maxsize=8)
+def _read_synonyms(extra: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: dict[str, list[str]] = {}
     for path in [LEXICON_FILE] + ([Path(extra)] if extra else []):
         try:
@@ -71,7 +74,7 @@ def load_metric_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
             if isinstance(syns, list):
                 out.setdefault(canon, [])
                 out[canon] += [str(s) for s in syns if str(s) not in out[canon]]
-    return out
+    return tuple((canon, tuple(syns)) for canon, syns in out.items())
 
 
 def normalize_metric(text: str) -> str:
@@ -79,18 +82,28 @@ def normalize_metric(text: str) -> str:
     return _NORM_DROP.sub("", text)
 
 
-@lru_cache(maxsize=1)
-def _synonym_index() -> list[tuple[str, str]]:
-    pairs = [(normalize_metric(s), canon) for canon, syns in load_metric_synonyms().items() for s in [canon, *syns]]
+def _index(synonyms: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    pairs = [(normalize_metric(s), canon) for canon, syns in synonyms.items() for s in [canon, *syns]]
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
 
-def canonical_metric(text: str) -> str:
-    """The canonical name of a metric: "部门年度整体预算完成率" -> "预算执行率", "执法综合业务费 执行率" ->
-    "执法综合业务费预算执行率"; a metric no synonym ends it is returned normalised.
+@lru_cache(maxsize=1)
+def _default_index() -> list[tuple[str, str]]:
+    return _index(load_metric_synonyms())
+
+
+def canonical_metric(text: str, synonyms: Mapping[str, list[str]] | None = None) -> str:
+    """The canonical name of a metric, for matching figures and questions the same way.
+
+    "部门年度整体预算完成率" -> "预算执行率"; a specific prefix is kept: "执法综合业务费 执行率" ->
+    "执法综合业务费预算执行率"; a metric that ends with no synonym comes back normalised.
+
+    Args:
+        text: the metric as written (or the metric phrase of a question).
+        synonyms: canonical -> synonyms; default the packaged app/lexicon.toml [metrics].
     """
     t = normalize_metric(text)
-    for syn, canon in _synonym_index():
+    for syn, canon in (_index(synonyms) if synonyms is not None else _default_index()):
         if syn and t.endswith(syn):
             prefix = re.sub(r"(?:项目|的)+$", "", t[: len(t) - len(syn)])
             return canon if _GENERIC_PREFIX.match(prefix) else prefix + canon
@@ -235,7 +248,7 @@ def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], ind
         if unit:
             g = from_value(q.value, unit)
             q = replace(q, unit=unit, base_value=g.base_value, base_unit=g.base_unit, kind=g.kind)
-    named = c.role not in _NAMED_BY_ROW or not c.indicator
+    named = c.role not in _NAMED_BY_ROW or not c.indicator or _year_of(c.column) is not None
     metric = _UNIT_HINT.sub("", f"{c.indicator} {c.column if named else ''}").strip()
     if not metric:
         return None
@@ -258,6 +271,10 @@ def _figure(doc: Document, chunks: list[Chunk], f: Found, extra: dict[str, str],
     if q.direction:
         info["direction"] = q.direction
     metric = re.sub(r"\s+", " ", f.metric).strip()
+    year = f.year or _year_of(extra.get("column", ""))
+    if year and doc.year and year != doc.year:  # "2021年支出…" in a 2022 report: another year's figure
+        info["year_in_text"] = str(year)
+        metric = f"{year}年{metric}" if str(year) not in metric else metric
     return Figure(
         doc_id=doc.id, doc_name=doc.name, metric=metric, canonical=canonical_metric(metric) if metric else "",
         context=re.sub(r"\s+", " ", context).strip(), value=q.value, unit=q.unit, base_value=q.base_value,
@@ -266,6 +283,11 @@ def _figure(doc: Document, chunks: list[Chunk], f: Found, extra: dict[str, str],
         start=f.ev_start, end=f.ev_end, evidence=doc.text[f.ev_start:f.ev_end], chunk_id=chunk.id if chunk else "",
         extra=info,
     )
+
+
+def _year_of(header: str) -> int | None:
+    m = re.search(r"((?:19|20)\d{2})\s*年", header)
+    return int(m.group(1)) if m else None
 
 
 def _chunk_for(chunks: list[Chunk], start: int, end: int, at: int) -> Chunk | None:

@@ -82,6 +82,9 @@ _POST_QUALIFIERS = ("以上", "以下", "以内", "之内", "左右", "内")
 _DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落")
 _UP_WORDS = ("增长", "增加", "上升", "提高", "提升")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PER = re.compile(r"\s*[/／]\s*(人次|人|次|年|月|天|日|户|家|平方米|亩|吨|件|个|小时|公里|间|床|辆|套|项|台|张|份|场|期|批)")
+_CN_NOT_AFTER = "第周统唯逐同之初单划合归专均万其某进"  # a Chinese numeral after these is part of a word
+_CN_ONE_IDIOM = re.compile(r"起|次性|张图|条龙|门心思|件事|家人|人一")  # 一起, 一次性 ... are not quantities
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,13 @@ class Quantity:
 
 
 def _split_unit(unit: str) -> tuple[Decimal, str]:
-    """("万元") -> (10000, "元"); a unit that is itself a word ("千米") keeps factor 1."""
-    if unit in _UNITS or not unit:
+    """("万元") -> (10000, "元"); a unit that is itself a word ("千米") keeps factor 1; "万元/年" -> (10000, "元/年")."""
+    num, slash, per = unit.partition("/")
+    if num in _UNITS or not num:
         return Decimal(1), unit
     for mag, factor in _MAGNITUDES:
-        if unit.startswith(mag) and (unit == mag or unit[len(mag):] in _UNITS):
-            return Decimal(factor), unit[len(mag):]
+        if num.startswith(mag) and (num == mag or num[len(mag):] in _UNITS):
+            return Decimal(factor), num[len(mag):] + slash + per
     return Decimal(1), unit
 
 
@@ -197,7 +201,11 @@ def _read_unit(t: str, pos: int, chinese: bool) -> tuple[str, str, int]:
     if chinese and unit == "分":
         unit = ""
     if unit:
-        return mag + unit, approx, p + len(unit)
+        end = p + len(unit)
+        per = _PER.match(t, end)
+        if per:  # 200元/人, 5万元/年: a rate, not an amount
+            unit, end = f"{unit}/{per.group(1)}", per.end()
+        return mag + unit, approx, end
     if mag:
         return mag, approx, mag_end
     return "", "", pos
@@ -226,7 +234,12 @@ def _before(t: str, pos: int) -> tuple[str, str, int]:
 
 def _make(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
     scale, core = _split_unit(unit)
-    base_unit, kind = _UNITS.get(core, ("", "other"))
+    num, slash, per = core.partition("/")
+    base_unit, kind = _UNITS.get(num, ("", "other"))
+    if slash and kind == "count" and per == "次":  # 31场/次 is written for 31场次
+        base_unit = base_unit + "次" if not base_unit.endswith("次") else base_unit
+    elif slash:  # a rate keeps its denominator and is never an amount
+        base_unit, kind = f"{base_unit or num}/{per}", "other"
     base = value * scale
     if scale != 1:  # 26266300.00 -> 26266300; keep the stated decimals otherwise
         base = base.normalize()
@@ -239,7 +252,8 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every number with its unit in text, in order; dates, list markers, ordinals and codes are left out.
 
     Bare Arabic numbers (no unit) come back with unit "" and kind "other"; Chinese numerals only count
-    when a unit follows them ("两支", "三宗").
+    when a unit follows them ("两支", "三宗"). Numbers that cannot be read safely are kept but marked
+    (``note`` "range" or "debris").
     """
     t = text.translate(_WIDTH)
     out: list[Quantity] = []
@@ -247,47 +261,52 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _MASTER.finditer(t):
         if m.start() < consumed or m.group("skip") is not None:
             continue
-        if m.group("pct") is not None:
-            raw = m.group("pct")
-            value = cn_to_decimal(raw) if raw[0] in _CNA else Decimal(raw.replace(",", ""))
-            unit, approx, end, num_start = "%", "", m.end(), m.start()
-        else:
-            chinese = m.group("cn") is not None
-            raw = m.group("cn") or m.group("ar")
-            num_start, num_end = m.start(), m.end()
-            if chinese:
-                prev = t[num_start - 1:num_start]
-                if prev and prev in "第周统唯逐同之初单划合归专均万其某进":
-                    continue
-                if raw[-1] in "万亿" and len(raw) > 1 and "点" not in raw:
-                    raw, num_end = raw[:-1], num_end - 1
-                if raw.startswith("一") and len(raw) == 1 and re.match(r"(起|次性|张图|条龙|门心思|件事|家人|人一)", t[num_end:]):
-                    continue
-                value = cn_to_decimal(raw)
-            else:
-                value = Decimal(raw.replace(",", ""))
-            unit, approx, end = _read_unit(t, num_end, chinese)
-            if chinese and not unit:
-                continue
+        read = _read_number(m, t)
+        if read is None:
+            continue
+        value, unit, approx, num_start, end = read
         qual, direction, ostart = _before(t, num_start)
-        sign = ""
-        if num_start > 0 and t[num_start - 1] in "-+" and (num_start < 2 or not re.match(r"[0-9A-Za-z.)）]", t[num_start - 2])):
-            sign, ostart = t[num_start - 1], min(ostart, num_start - 1)
-            direction, num_start = ("down" if sign == "-" else "up"), num_start - 1
+        if num_start > 1 and t[num_start - 1] in "-+" and not re.match(r"[0-9A-Za-z.)）]", t[num_start - 2]) or \
+                num_start == 1 and t[0] in "-+":
+            direction, num_start = ("down" if t[num_start - 1] == "-" else "up"), num_start - 1
+            ostart = min(ostart, num_start)
         if direction == "down":
             value = -value
+        base, base_unit, kind = _make(value, unit)
         post = _match_word(t, _skip_space(t, end), _POST_QUALIFIERS)
-        _, _, kind = _make(value, unit)
         if post == "内" and kind != "duration":
             post = ""
         oend = _skip_space(t, end) + len(post) if post else end
-        base, base_unit, kind = _make(value, unit)
-        weak = qual in ("达", "达到")
-        qualifier = (qual if not weak else "") or approx or post or qual
-        out.append(Quantity(value, unit, base, base_unit, kind, qualifier, num_start, end,
+        strong = qual if qual not in ("达", "达到") else ""
+        out.append(Quantity(value, unit, base, base_unit, kind, strong or approx or post or qual, num_start, end,
                             text[num_start:end], ostart, oend, direction, ""))
         consumed = oend
     return _mark_ranges_and_debris(t, out)
+
+
+def _read_number(m: re.Match[str], t: str) -> tuple[Decimal, str, str, int, int] | None:
+    """(value, unit, approx word, start, end) for one match of the master pattern, or None to skip it."""
+    if m.group("pct") is not None:
+        raw = m.group("pct")
+        value = cn_to_decimal(raw) if raw[0] in _CNA else Decimal(raw.replace(",", ""))
+        return value, "%", "", m.start(), m.end()
+    chinese = m.group("cn") is not None
+    raw = m.group("cn") or m.group("ar")
+    num_start, num_end = m.start(), m.end()
+    if chinese:
+        if num_start and t[num_start - 1] in _CN_NOT_AFTER:
+            return None  # 第一, 统一, 进一步 ...
+        if raw[-1] in "万亿" and len(raw) > 1 and "点" not in raw:
+            raw, num_end = raw[:-1], num_end - 1  # 三万元: 万 is the magnitude of the unit
+        if raw == "一" and _CN_ONE_IDIOM.match(t, num_end):
+            return None
+        value = cn_to_decimal(raw)
+    else:
+        value = Decimal(raw.replace(",", ""))
+    unit, approx, end = _read_unit(t, num_end, chinese)
+    if chinese and not unit:
+        return None
+    return value, unit, approx, num_start, end
 
 
 def _mark_ranges_and_debris(t: str, qs: list[Quantity]) -> list[Quantity]:

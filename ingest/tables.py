@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 HEADER_WORDS = re.compile(
     r"指标|目标|预期|实现值|完成值|实际|预算数|执行数|执行率|得分|分值|项目名称|单位名称|年度|序号|权重|评分|计划|偏差"
+    r"|^(?:19|20)\d{2}\s*年"
     r"|预算|决算|完成情况|备注|原因|金额"
 )
 SENTENCE_PUNCT = re.compile(r"[，。；;,！？!?]")

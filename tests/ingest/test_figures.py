@@ -15,16 +15,16 @@ from ingest.clean import clean
 from ingest.figures import canonical_metric, extract, load_metric_synonyms
 from ingest.load import load_document
 from ingest.model import Document, Figure
-from ingest.numbers import from_value
-from tests.generate import make_report
+from ingest.numbers import from_value, parse_quantity, same_quantity
+from tests.generate import make_report, write_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 GOLD = Path("/work/shared/gold/seed_qa.jsonl")
 
 
-def figures_of(raw: str) -> list[Figure]:
-    doc = Document(name="t.txt", text=clean(raw), sha256="0", org="某区某局", year=2023, report_type="自评报告")
+def figures_of(raw: str, year: int | None = None) -> list[Figure]:
+    doc = Document(name="t.txt", text=clean(raw), sha256="0", org="某区某局", year=year, report_type="自评报告")
     return extract(doc, split(doc))
 
 
@@ -74,7 +74,7 @@ def test_generated_reports_are_covered(tmp_path: Path, noise: bool) -> None:
     total = 0
     missing = []
     for seed in range(8):
-        rep = make_report(orgs[seed % 4], 2019 + seed % 4, seed, noise=noise)
+        rep = make_report(orgs[seed % 4], 2019 + seed % 4, seed, noise=noise, harder=noise)
         path = tmp_path / rep.name
         path.write_text(rep.text, encoding="utf-8")
         doc = load_document(path)
@@ -85,6 +85,9 @@ def test_generated_reports_are_covered(tmp_path: Path, noise: bool) -> None:
                 total += 1
                 if not covered(figs, g["value"], g["unit"], g["evidence"]):
                     missing.append((rep.name, g["question"], g["answer"]))
+                want = {"expected": "target", "actual": "actual", "change": "change"}.get(g.get("note", "").split(" ")[0])
+                if want and not any(f.kind == want for f in figs if covered([f], g["value"], g["unit"], g["evidence"])):
+                    missing.append((rep.name, g["question"], f"kind {want}"))
     print(f"generated coverage (noise={noise}): {total - len(missing)}/{total}")
     assert missing == []
 
@@ -109,6 +112,30 @@ def test_no_year_date_or_list_number_becomes_a_figure(sample_figures: dict) -> N
         for f in figs:
             assert not (f.unit in ("", "年") and 1990 <= f.value <= 2100)
             assert f.unit not in ("月", "号")
+
+
+def test_generator_is_deterministic_and_self_consistent() -> None:
+    a = make_report("佛山市南海区财政局", 2021, 11, noise=True)
+    assert a == make_report("佛山市南海区财政局", 2021, 11, noise=True)
+    assert a.text != make_report("佛山市南海区财政局", 2021, 12, noise=True).text
+    types = {g["type"] for g in a.gold}
+    assert {"numeric", "computed", "unanswerable"} <= types
+    for g in a.gold:
+        if g["type"] == "unanswerable":
+            assert g["doc"] is None and g["value"] is None
+            continue
+        assert g["evidence"] in a.text and g["doc"] == a.name
+        stated = parse_quantity(g["answer"])
+        assert stated is not None and same_quantity(stated, from_value(g["value"], g["unit"])), g
+
+
+def test_write_reports_keeps_the_gold_true_for_the_corpus(tmp_path: Path) -> None:
+    specs = [("佛山市南海区财政局", 2021, 1), ("佛山市南海区财政局", 2022, 2)]
+    reports = write_reports(tmp_path, specs)
+    lines = [json.loads(x) for x in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == sum(len(r.gold) for r in reports)
+    assert not any(g["type"] == "unanswerable" and "2021年南海区财政局" in g["question"] for g in lines)
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["gen_1.txt", "gen_2.txt"]
 
 
 # --- prose ---------------------------------------------------------------------------------------------
@@ -176,6 +203,16 @@ def test_debris_and_ranges_are_not_figures() -> None:
 def test_target_words_in_prose() -> None:
     figs = figures_of("2020年计划开展9次培训，已完成9次培训。")
     assert [f.kind for f in figs] == ["target", "actual"]
+
+
+def test_figures_of_another_year_say_so() -> None:
+    figs = figures_of("2021年支出2000万元，2022年支出2500万元，较上年增长25%。", year=2022)
+    old, new = by_value(figs, "2000", "万元"), by_value(figs, "2500", "万元")
+    assert (old.metric, old.extra.get("year_in_text")) == ("2021年支出", "2021")
+    assert (new.metric, new.evidence) == ("支出", "2022年支出2500万元")
+    table = figures_of("指标\t2021年\t2022年\n培训人次\t300人次\t500人次\n", year=2022)
+    assert [(f.metric, f.value) for f in table] == [("培训人次 2021年", Decimal(300)), ("培训人次 2022年", Decimal(500))]
+    assert table[0].extra["year_in_text"] == "2021" and "year_in_text" not in table[1].extra
 
 
 # --- tables --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ingest.numbers import (
+    Quantity,
     cn_to_decimal,
     decimals_of,
     find_quantities,
@@ -16,6 +17,12 @@ from ingest.numbers import (
     round_to,
     same_quantity,
 )
+
+
+def pq(text: str) -> Quantity:
+    q = parse_quantity(text)
+    assert q is not None, text
+    return q
 
 
 def one(text: str) -> tuple[str, str, str, str, str, str]:
@@ -57,6 +64,10 @@ def one(text: str) -> tuple[str, str, str, str, str, str]:
     ("≥95%", ("95", "%", "95", "%", "percent", "≥")),
     ("653宗次", ("653", "宗次", "653", "宗次", "count", "")),
     ("182场次", ("182", "场次", "182", "场次", "count", "")),
+    ("31 场/次", ("31", "场/次", "31", "场次", "count", "")),
+    ("补助标准200元/人", ("200", "元/人", "200", "元/人", "other", "")),
+    ("5万元/年", ("5", "万元/年", "50000", "元/年", "other", "")),
+    ("1.2万余元", ("1.2", "万元", "12000", "元", "money", "余")),
 ])
 def test_parse_quantity(text: str, expected: tuple[str, ...]) -> None:
     assert one(text) == expected
@@ -129,36 +140,35 @@ def test_chinese_numerals(cn: str, value: str) -> None:
 
 
 def test_same_quantity_compares_in_base_units() -> None:
-    assert same_quantity(parse_quantity("26266300元"), parse_quantity("2626.63万元"))  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("43.7万家次"), from_value(437000, "家次"))  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("3.87亿人次"), from_value(387000000, "人次"))  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("近1.5亿元"), from_value(150000000, "元"))  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("219.00万元"), from_value(219.0, "万元"))  # type: ignore[arg-type]
+    assert same_quantity(pq("26266300元"), pq("2626.63万元"))
+    assert same_quantity(pq("43.7万家次"), from_value(437000, "家次"))
+    assert same_quantity(pq("3.87亿人次"), from_value(387000000, "人次"))
+    assert same_quantity(pq("近1.5亿元"), from_value(150000000, "元"))
+    assert same_quantity(pq("219.00万元"), from_value(219.0, "万元"))
 
 
 def test_same_quantity_respects_stated_decimals() -> None:
-    gold = parse_quantity("98.1%")
-    assert gold is not None
-    assert not same_quantity(parse_quantity("98.15%"), gold)  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("98.14%"), gold)  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("20.3815%"), parse_quantity("20.38%"))  # type: ignore[arg-type]
-    assert not same_quantity(parse_quantity("98.2%"), parse_quantity("98.15%"))  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("98.2%"), parse_quantity("98.15%"), decimals=1)  # type: ignore[arg-type]
+    gold = pq("98.1%")
+    assert not same_quantity(pq("98.15%"), gold)
+    assert same_quantity(pq("98.14%"), gold)
+    assert same_quantity(pq("20.3815%"), pq("20.38%"))
+    assert not same_quantity(pq("98.2%"), pq("98.15%"))
+    assert same_quantity(pq("98.2%"), pq("98.15%"), decimals=1)
 
 
 def test_same_quantity_never_mixes_kinds() -> None:
-    assert not same_quantity(parse_quantity("3.5%"), parse_quantity("3.5个百分点"))  # type: ignore[arg-type]
-    assert not same_quantity(parse_quantity("10个"), parse_quantity("10次"))  # type: ignore[arg-type]
-    assert not same_quantity(parse_quantity("96分"), parse_quantity("96%"))  # type: ignore[arg-type]
-    assert not same_quantity(parse_quantity("2022年"), parse_quantity("2022个")) if parse_quantity("2022年") else True
+    assert not same_quantity(pq("3.5%"), pq("3.5个百分点"))
+    assert not same_quantity(pq("10个"), pq("10次"))
+    assert not same_quantity(pq("96分"), pq("96%"))
+    assert parse_quantity("2022年") is None or not same_quantity(pq("2022年"), pq("2022个"))
 
 
 def test_direction_only_matters_when_both_state_it() -> None:
-    down = parse_quantity("下降3.5%")
-    assert down is not None and down.value == Decimal("-3.5")
-    assert same_quantity(parse_quantity("3.5%"), down)  # type: ignore[arg-type]
-    assert same_quantity(parse_quantity("-3.5%"), down)  # type: ignore[arg-type]
-    assert not same_quantity(parse_quantity("增长3.5%"), down)  # type: ignore[arg-type]
+    down = pq("下降3.5%")
+    assert down.value == Decimal("-3.5")
+    assert same_quantity(pq("3.5%"), down)
+    assert same_quantity(pq("-3.5%"), down)
+    assert not same_quantity(pq("增长3.5%"), down)
 
 
 @pytest.mark.parametrize("x, d", [
