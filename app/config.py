@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     top_k: int = 5
     dense_k: int = 20
     bm25_k: int = 20
-    rrf_k: int = 60
+    rrf_k: int = 10
+    bm25_weight: float = 2.0  # BM25's weight against dense in the fusion
     # extra alias file (TOML) merged over the packaged app/lexicon.toml
     aliases_file: Path | None = None
     # optional LLM for phrasing text answers; None -> extractive answers only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from app.answer import Answer, refusal
@@ -109,12 +110,15 @@ class FigureQA:
                 out.append(v)
         return out
 
+    def mentioned(self, place: str) -> bool:
+        """A place the reports talk about (增城区 in a city report), not an organisation asked about."""
+        return len(place) <= 6 and not re.search(r"局|委员会|厅|署|办公室$", place) and norm(place) in self.corpus
+
     # -- scope -------------------------------------------------------------------------------------------
     def scope_refusal(self, q: Query) -> Answer | None:
         """Refuse questions about organisations or years no report covers (every route, text too)."""
         known = "、".join(self.orgs()) or "（无）"
-        if q.unknown_org and not (len(q.unknown_org) <= 6 and norm(q.unknown_org) in self.corpus
-                                  and not re.search(r"局|委员会|厅|署|办公室$", q.unknown_org)):
+        if q.unknown_org and not self.mentioned(q.unknown_org):
             return refusal(q.question, f"没有“{q.unknown_org}”的报告；已导入报告的单位：{known}")
         if q.ambiguous_orgs:
             return refusal(q.question, f"问题中的单位可能指：{'、'.join(q.ambiguous_orgs)}，请写明是哪一个")
@@ -233,6 +237,9 @@ class FigureQA:
         scope = self.scope_refusal(query)
         if scope is not None:
             return scope
+        if query.unknown_org and query.qtype == "lookup":
+            # a place the reports talk about ("增城区举办的演习"): the figure's sentence must name it too
+            query = replace(query, metric_text=query.unknown_org + query.metric_text)
         if query.qtype == "comparison":
             return figcalc.comparison(self, query)
         if query.qtype == "computed":

@@ -24,7 +24,8 @@ class Lexicon:
     abbreviations: dict[str, list[str]] = field(default_factory=dict)  # department -> short forms
     place_suffixes: list[str] = field(default_factory=lambda: ["自治区", "省", "市", "区", "县", "旗"])
     departments: list[str] = field(default_factory=lambda: ["委员会", "办公室", "局", "厅", "署"])
-    not_places: frozenset[str] = frozenset()
+    not_places: frozenset[str] = frozenset()  # whole words: 全区, 城区 ...
+    not_place_endings: frozenset[str] = frozenset()  # endings: 琶洲地区, 某某片区 ...
     not_after: frozenset[str] = frozenset()
     stop_chars: frozenset[str] = frozenset()
     metrics: dict[str, Any] = field(default_factory=dict)  # the [metrics] section, as read (owned by ingest)
@@ -46,6 +47,7 @@ def _merge(lex: Lexicon, data: dict[str, Any], source: Path) -> None:
             lex.place_suffixes = list(value.get("suffixes", lex.place_suffixes))
             lex.departments = list(value.get("departments", lex.departments))
             lex.not_places |= frozenset(value.get("not_places", []))
+            lex.not_place_endings |= frozenset(value.get("not_place_endings", []))
             lex.not_after |= frozenset(value.get("not_after", []))
             lex.stop_chars |= frozenset(value.get("stop_chars", ""))
         else:
@@ -193,7 +195,7 @@ class OrgResolver:
     def _is_place(self, place: str) -> bool:
         if place in self.lex.not_places or any(c in self.lex.stop_chars for c in place[:-1]):
             return False
-        return not any(place.endswith(w) for w in self.lex.not_places if len(w) >= 2)
+        return not any(place.endswith(w) for w in self.lex.not_place_endings)
 
     # -- the resolution --------------------------------------------------------------------------------
     def resolve(self, q: str, masked: list[tuple[int, int]] | None = None) -> Resolution:

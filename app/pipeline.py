@@ -17,7 +17,7 @@ from app.errors import NotFound
 if TYPE_CHECKING:
     from app.figqa import FigureQA
     from app.question import CatalogEntry, Lexicon, Query
-    from app.retrieve import HybridRetriever
+    from app.retrieve import HybridRetriever, Scored
     from ingest.model import Chunk, Figure
     from ingest.pipeline import IngestResult
     from vectorstore.chroma import ChromaStore
@@ -107,8 +107,8 @@ class Assistant:
         chroma = self.chroma if chunks else None
         retriever = HybridRetriever(chroma, bm25, chunks, {d.id: (d.org, d.year) for d in docs},
                                     dense_k=self.settings.dense_k, bm25_k=self.settings.bm25_k,
-                                    rrf_k=self.settings.rrf_k)
-        figqa = FigureQA(self.store.figures(), catalog, self.lexicon)
+                                    rrf_k=self.settings.rrf_k, bm25_weight=self.settings.bm25_weight)
+        figqa = FigureQA(self.store.figures(), catalog, self.lexicon, texts=texts)
         return _State(gen, catalog, chunks, texts, figqa, retriever)
 
     # ---- documents ----------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ class Assistant:
         """Rewrite a follow-up ("那2021年呢？") against the previous question."""
         from app.question import rewrite_followup
 
-        return rewrite_followup(question, self.parse(previous_question))
+        return rewrite_followup(question, self.parse(previous_question), self.state().catalog, self.lexicon)
 
     def ask(self, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
         """Answer one question: figure table first, then text retrieval; refuse when nothing supports it."""
@@ -188,8 +188,7 @@ class Assistant:
                 ans.retrieved = self._retrieved(question, q)
             self._fill_context(ans)
             return ans
-        hits = st.retriever.search(question, self.settings.top_k, org=q.orgs[0] if len(q.orgs) == 1 else None,
-                                   year=q.years[0] if len(q.years) == 1 else None)
+        hits = self._search(question, q)
         ans = answer_text(question, q.metric_text, hits, self._source)
         if self.settings.llm_url and not ans.refused:
             from app.llm import ChatLLM
@@ -199,10 +198,14 @@ class Assistant:
         ans.year = q.years[0] if len(q.years) == 1 else None
         return ans
 
-    def _retrieved(self, question: str, q: Query) -> list[Retrieved]:
-        hits = self.state().retriever.search(question, self.settings.top_k,
+    def _search(self, question: str, q: Query) -> list[Scored]:
+        """Hybrid search for what the question asks about (its content words), within its org and year."""
+        return self.state().retriever.search(q.metric_text or question, self.settings.top_k,
                                              org=q.orgs[0] if len(q.orgs) == 1 else None,
                                              year=q.years[0] if len(q.years) == 1 else None)
+
+    def _retrieved(self, question: str, q: Query) -> list[Retrieved]:
+        hits = self._search(question, q)
         return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, h.chunk.text, h.score) for h in hits]
 
     def _source(self, chunk: Chunk) -> str:

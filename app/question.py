@@ -37,8 +37,8 @@ MONEY = re.compile(r"万元|亿元|金额|资金|经费|预算|支出|收入|拨
 COUNT_HINT = re.compile(r"家次|人次|个数|数量|次数|人数|户数|件数|宗数")
 NUMERIC = re.compile(r"多少|几|百分之|率|比例|比重|占比|金额|数量|总额|得分|分数|数额|预算|支出|收入|资金|经费|数$|额$|量$"
                      r"|目标值|预期值|指标值|完成值|实现值|实际完成|[人家]次$")
-TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|内容|措施|问题|等级|结论|举办|职责"
-                    r"|哪些方面|情况$")
+TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|哪些方面")
+TEXT_WEAK = re.compile(r"内容|措施|问题|等级|结论|举办|职责|情况$")
 ASK_NUMBER = re.compile(r"多少|几[个家次项宗条份人天%]?|百分之|是几|数额|金额是|比例是|率是|得分是")
 RATIO = re.compile(r"^(?P<a>.+?)(?:在|于)?占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|占比|份额|比率|多少|几成)")
 RATIO_IN = re.compile(r"^(?P<a>.+?)在(?P<b>.+?)中(?:的)?(?:占比|比重|比例)")
@@ -221,9 +221,13 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         qtype = "text"
     elif NUMERIC.search(hint_text):
         qtype = "lookup"
+    elif TEXT_WEAK.search(hint_text):
+        qtype = "text"
     else:
         qtype = "lookup" if re.search(r"[率数额量费金]$|支出|收入|预算|得分", metric) else "text"
     unit_hint = "percent" if op in ("ratio", "growth_years") else _unit_hint(hint_text, unit_word)
+    if not asks_number and metric.endswith("情况"):
+        unit_hint = None  # "预算执行情况": any figure, or words
     return Query(
         question=question, orgs=orgs, years=years, metric_text=metric, qtype=qtype, unit_hint=unit_hint,
         wants_target=wants_target, unknown_org=res.unknown, ambiguous_orgs=res.ambiguous,

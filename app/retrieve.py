@@ -19,12 +19,13 @@ class Scored:
     bm25: float  # BM25 score, 0 when not a BM25 hit
 
 
-def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
-    """Reciprocal rank fusion of several rankings of ids."""
+def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion of several rankings of ids, each optionally weighted."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        w = weights[i] if weights else 1.0
         for rank, cid in enumerate(ranking):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank + 1)
+            fused[cid] = fused.get(cid, 0.0) + w / (k + rank + 1)
     return fused
 
 
@@ -33,9 +34,9 @@ class HybridRetriever:
 
     def __init__(self, chroma: ChromaStore | None, bm25: BM25Index, chunks: dict[str, Chunk],
                  doc_scope: dict[str, tuple[str | None, int | None]], *, dense_k: int = 20, bm25_k: int = 20,
-                 rrf_k: int = 60) -> None:
+                 rrf_k: int = 10, bm25_weight: float = 2.0) -> None:
         self.chroma, self.bm25, self.chunks, self.doc_scope = chroma, bm25, chunks, doc_scope
-        self.dense_k, self.bm25_k, self.rrf_k = dense_k, bm25_k, rrf_k
+        self.dense_k, self.bm25_k, self.rrf_k, self.bm25_weight = dense_k, bm25_k, rrf_k, bm25_weight
 
     def _allowed(self, org: str | None, year: int | None) -> set[str] | None:
         if not org and not year:
@@ -63,6 +64,6 @@ class HybridRetriever:
                 if len(lexical) >= self.bm25_k:
                     break
         fused = rrf([sorted(dense, key=lambda c: -dense[c]), sorted(lexical, key=lambda c: -lexical[c])],
-                    self.rrf_k)
+                    self.rrf_k, [1.0, self.bm25_weight])
         order = sorted(fused, key=lambda c: -fused[c])[:k]
         return [Scored(self.chunks[c], fused[c], dense.get(c, 0.0), lexical.get(c, 0.0)) for c in order]

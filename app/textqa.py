@@ -48,8 +48,7 @@ def answer_text(question: str, key: str, hits: list[Scored], source: Callable[[C
             if best is None or cand[:2] > best[:2]:
                 best = cand
     if best is None or best[0] + 0.02 * -best[1] < min_coverage:
-        got = 0.0 if best is None else best[0] + 0.02 * -best[1]
-        return refusal(question, f"报告中没有找到能回答该问题的内容（最相关的句子只覆盖问题关键词的{got:.0%}）",
+        return refusal(question, "报告中没有找到能回答该问题的内容：检索到的段落都不包含问题的主要关键词",
                        route="text", retrieved=retrieved)
     _, _, chunk, s, e, text = best
     while e > s and text[e - 1].isspace():

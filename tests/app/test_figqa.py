@@ -149,6 +149,16 @@ def test_ambiguous_refusal_cites_the_candidates(qa: FigureQA) -> None:
     assert {c.text for c in a.citations} == {"共涉及资金378.09万元", "共涉及资金168.4万元"}
 
 
+def test_a_place_the_reports_mention_must_stand_in_the_evidence() -> None:
+    text = TEXT + "在增城区举办森林火灾应急处置实战演习，共200人参加。\n"
+    figs = [*FIGS, fig("共200人参加", "参加", "200", "宗", text=text)]
+    qa = FigureQA(figs, CATALOG, LEX, {"001.txt": text, "000.txt": TEXT2})
+    assert answered(qa, "2022年增城区举办的森林火灾应急处置实战演习有多少人参加").value == Decimal(200)
+    a = refused(qa, "增城区2022年预算执行率是多少")  # named in the text, but no rate of its own
+    assert "98.15" not in a.answer
+    refused(qa, "天河区2022年预算执行率是多少")  # named nowhere: no report for it
+
+
 def test_text_questions_are_left_to_text_retrieval(qa: FigureQA) -> None:
     assert ask(qa, "海珠区应急管理局2022年自评等级是什么") is None
 

@@ -44,6 +44,8 @@ def test_known_organisations_longest_alias_wins(question: str, orgs: list[str]) 
     ("2022年广州市天河区应急管理局本年支出是多少", "广州市天河区应急管理局"),
     ("天河区2022年预算执行率是多少", "天河区"),
     ("请问佛山市2021年预算执行率", "佛山市"),
+    ("2022年清城区财政局预算执行率", "清城区财政局"),  # ends with 城区 and still a district
+    ("金山区2022年本年支出", "金山区"),
 ])
 def test_unknown_organisations_and_places_are_flagged(question: str, unknown: str) -> None:
     q = p(question)
