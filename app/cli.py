@@ -89,13 +89,25 @@ def ingest(
         else:
             out(f"{r.status:9} {r.name}  org={r.org or '?'} year={r.year or '?'}  "
                 f"chunks={r.n_chunks} figures={r.n_figures}")
-    cov: dict[str, int] = {}
-    for name, _metric, n in a.store.coverage():
-        cov[name] = cov.get(name, 0) + n
-    if cov:
-        out("figure coverage: " + "; ".join(f"{k}: {v} figures" for k, v in sorted(cov.items())))
+    touched = {r.name for r in results if r.status != "error"}
+    for line in coverage_lines(a.store.coverage(), touched):
+        out(line)
     if failed:
         raise typer.Exit(1)
+
+
+def coverage_lines(rows: list[tuple[str, str, int]], names: set[str], top: int = 6) -> list[str]:
+    """Figure coverage per report: the total, how many distinct metrics, and the most frequent metrics."""
+    per: dict[str, dict[str, int]] = {}
+    for name, metric, n in rows:
+        if name in names:
+            per.setdefault(name, {})[metric] = n
+    lines = ["figure coverage (see `reportqa figures --org … --year …` for every figure):"] if per else []
+    for name, metrics in sorted(per.items()):
+        common = sorted(metrics.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        lines.append(f"  {name}: {sum(metrics.values())} figures, {len(metrics)} metrics; most: "
+                     + "、".join(f"{m} {n}" for m, n in common))
+    return lines
 
 
 @cli.command()
