@@ -94,6 +94,37 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
     return st.chunks
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading line of a cleaned text: its span, its level (1 = 第一章 … 7 = a plain short line) and text."""
+
+    start: int
+    end: int
+    level: int
+    text: str  # without '#' and surrounding whitespace
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading line of a cleaned text, as ``split`` sees them, in order.
+
+    Args:
+        text: cleaned document text.
+
+    Returns:
+        The headings; a section runs from its heading to the next heading of the same or a lower level.
+    """
+    lines = _lines(text)
+    out = []
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if not line.strip() or "\t" in line:
+            continue
+        level = _heading_level(text, lines, i)
+        if level is not None:
+            out.append(Heading(s, e, level, line.strip().lstrip("#").strip()))
+    return out
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for line in text.split("\n"):

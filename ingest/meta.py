@@ -83,8 +83,8 @@ def find_title(text: str) -> str:
             continue
         if TYPE_TAIL.search(ln) and (TYPE_WORDS.search(ln) or YEAR.search(_normalise(ln))):
             prev = top[i - 1] if i else ""
-            if prev and len(prev) <= 40 and ORG_AT_START.match(prev) and not ORG.search(ln):
-                return prev + ln  # title split over two lines: organisation, then year and type
+            if prev and len(prev) <= 40 and ORG_AT_START.match(_without_year(prev).strip()) and not ORG.search(ln):
+                return prev + ln  # title split over two lines: (year and) organisation, then (year and) type
             return ln
     return top[0] if top and len(top[0]) <= 80 else ""
 
@@ -109,6 +109,11 @@ def parse_title(title: str) -> tuple[str | None, int | None, str | None]:
 def _normalise(s: str) -> str:
     s = CN_YEAR.sub(lambda m: m.group().translate(CN_DIGITS), s)
     return re.sub(rf"(?<=[{CJK}0-9]) +(?=[{CJK}0-9])", "", s)
+
+
+def _without_year(s: str) -> str:
+    """Year tokens ("2023年度", "（2022年）") blanked, so that "2023年度惠州市…局" does not start with "年度"."""
+    return YEAR_TOKEN.sub(lambda m: " " * len(m.group()), _normalise(s))
 
 
 def _tidy_type(s: str) -> str:
@@ -137,7 +142,7 @@ def _org_field(head: str) -> str | None:
 
 def _org_in_text(head: str) -> str | None:
     """The first organisation named at the start of a line or after punctuation in the opening text."""
-    for m in re.finditer(rf"(?<![{CJK}]){ORG.pattern}", head):
+    for m in re.finditer(rf"(?<![{CJK}]){ORG.pattern}", _without_year(head)):
         return _trim_org(m.group())
     return None
 

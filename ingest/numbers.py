@@ -61,7 +61,7 @@ _UNITS: dict[str, tuple[str, str]] = {
 }
 _COUNTS = ("个 家 家次 次 宗 宗次 人 人次 条 份 张 块 场 场次 期 支 起 项 篇 幅 台 处 件 户 所 辆 册 批 批次 门 套 座 间 "
            "栋 棵 株 只 艘 架 架次 车次 班次 人日 本 部 种 类 轮 遍 届 份次 户次 个次 例 单 枚 盏 根 把 辆次 艘次 "
-           "人天 床 台次 条次 组 队 节 堂 期次 所次")
+           "人天 床 台次 条次 组 队 节 堂 期次 所次 头")
 for _u in _COUNTS.split():
     _UNITS.setdefault(_u, (_u, "count"))
 _UNIT_LIST = sorted(_UNITS, key=len, reverse=True)
@@ -73,7 +73,7 @@ _NOT_AFTER: dict[str, str] = {  # unit -> characters that, right after it, show 
     "场": "所地景馆合面", "期": "间限末初中待望刊货满", "支": "出付持援撑部配取行", "起": "来点步始止草码见到",
     "项": "目下", "幅": "度", "台": "风账阶湾站州山上下后", "处": "理置罚室长级分于在所境", "户": "籍外口",
     "所": "属在有以得需谓长辖", "批": "复准示评", "门": "户槛类诊口前", "座": "谈", "间": "隔接断",
-    "元": "素旦宵首", "天": "然气津地下空", "米": "饭", "倍": "增", "位": "于置次列居数",
+    "元": "素旦宵首", "头": "脑发部像号条目等衔版戴", "天": "然气津地下空", "米": "饭", "倍": "增", "位": "于置次列居数",
 }
 _PRE_QUALIFIERS = sorted(
     "不少于 不低于 不多于 不超过 不高于 不大于 不小于 大于等于 小于等于 大约 将近 接近 约为 超过 高于 低于 多于 少于 "
@@ -84,6 +84,8 @@ _UP_WORDS = ("增长", "增加", "上升", "提高", "提升")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PER = re.compile(r"\s*[/／]\s*(人次|人|次|年|月|天|日|户|家|平方米|亩|吨|件|个|小时|公里|间|床|辆|套|项|台|张|份|场|期|批)")
 _CN_NOT_AFTER = "第周统唯逐同之初单划合归专均万其某进"  # a Chinese numeral after these is part of a word
+_WIDE_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])")
+_RATIO_GAP = re.compile(r"\s*[/／]\s*")  # 168.5/10万 — a rate per 100000, not two amounts
 _CN_ONE_IDIOM = re.compile(r"起|次性|张图|条龙|门心思|件事|家人|人一")  # 一起, 一次性 ... are not quantities
 
 
@@ -248,14 +250,26 @@ def _make(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
     return base, base_unit, kind
 
 
+def _ascii(text: str) -> str:
+    """Half-width digits and signs, and a full-width comma read as a thousands separator ("2，846.50").
+
+    Length-preserving, so spans index the original text. The comma counts as a separator only between a
+    group of 1-3 digits and groups of exactly three ("3，401.05", "1，056户"), as OCR of PDF tables writes them.
+    """
+    t = text.translate(_WIDTH)
+    if "，" in t:
+        t = _WIDE_THOUSANDS.sub(lambda m: m.group().replace("，", ","), t)
+    return t
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number with its unit in text, in order; dates, list markers, ordinals and codes are left out.
 
     Bare Arabic numbers (no unit) come back with unit "" and kind "other"; Chinese numerals only count
     when a unit follows them ("两支", "三宗"). Numbers that cannot be read safely are kept but marked
-    (``note`` "range" or "debris").
+    (``note`` "range", "debris" or "ratio": "168.5/10万" is a rate per 100000, not two amounts).
     """
-    t = text.translate(_WIDTH)
+    t = _ascii(text)
     out: list[Quantity] = []
     consumed = 0
     for m in _MASTER.finditer(t):
@@ -314,7 +328,10 @@ def _mark_ranges_and_debris(t: str, qs: list[Quantity]) -> list[Quantity]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         gap = t[a.end:b.start].strip()
-        if gap in ("-", "~", "～", "—", "至", "到", "–") and (not a.unit or a.base_unit == b.base_unit):
+        if _RATIO_GAP.fullmatch(t[a.end:b.start]):
+            out[i] = _with_note(a, "ratio")  # 200/10万, 168.5/10万: neither number is an amount
+            out[i + 1] = _with_note(b, "ratio")
+        elif gap in ("-", "~", "～", "—", "至", "到", "–") and (not a.unit or a.base_unit == b.base_unit):
             out[i] = _with_note(a, "range")
             out[i + 1] = _with_note(b, "range")
         elif a.unit and not a.base_unit and a.kind == "other" and b.start - a.end <= 1:
@@ -333,7 +350,7 @@ def _with_note(q: Quantity, note: str) -> Quantity:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The main quantity of a short answer ("98.15%", "2,626.63万元", "百分之九十八点一五"): the first one with a unit."""
-    qs = [q for q in find_quantities(text) if q.note != "debris"]
+    qs = [q for q in find_quantities(text) if q.note not in ("debris", "ratio")]
     if not qs:
         try:
             value = Decimal(text.strip().translate(_WIDTH).replace(",", ""))

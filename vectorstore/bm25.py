@@ -59,6 +59,15 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in _jieba().lcut_for_search(text) if any(ch.isalnum() for ch in t)]
 
 
+def words(text: str) -> list[str]:
+    """Split text into words (jieba precise mode, genre words kept whole), without punctuation or spaces.
+
+    Unlike tokenize() no shorter words inside longer ones are added: "绩效目标" stays one word. Used to
+    check which of a question's words a passage contains.
+    """
+    return [t for t in _jieba().lcut(text) if any(ch.isalnum() for ch in t)]
+
+
 def _unique(tokens: list[str]) -> list[str]:
     return list(dict.fromkeys(tokens))
 
@@ -111,10 +120,14 @@ class BM25Index:
         Returns:
             (chunk id, score) pairs, best first, only scores above zero; [] when nothing matches.
         """
+        return self.search_tokens(tokenize(query), k)
+
+    def search_tokens(self, tokens: list[str], k: int = 20) -> list[tuple[str, float]]:
+        """Rank chunks for query tokens already made by tokenize() (and perhaps filtered); see search()."""
         if self._retriever is None or k <= 0:
             return []
         vocab = self._retriever.vocab_dict
-        token_ids = [vocab[t] for t in _unique(tokenize(query)) if t in vocab and t]
+        token_ids = [vocab[t] for t in _unique(tokens) if t in vocab and t]
         if not token_ids:
             return []
         import numpy as np

@@ -132,7 +132,7 @@ def test_check_floor(gold_file: Path, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="unknown key"):
         check_floor(s, floor)
     repo_floor = Path(__file__).resolve().parents[2] / "eval" / "floor.json"
-    assert check_floor(s, repo_floor) == []
+    assert check_floor(s, repo_floor)  # the repo's floor is valid and far above a 60% run
 
 
 def test_compare_shows_changed_questions(gold_file: Path, tmp_path: Path) -> None:

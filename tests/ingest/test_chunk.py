@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunk import split
+from ingest.chunk import headings, split
 from ingest.clean import is_heading_line
 from ingest.load import load_document
 from ingest.model import Chunk, Document
@@ -208,3 +208,12 @@ def test_heading_then_table_and_sibling_headings() -> None:
         ("table_row", "一、指标 > （一）产出"), ("text", "二、问题"), ("text", "三、措施")]
     assert chunks[1].text == "一、指标 > （一）产出"  # two nested headings with no body of their own
     assert chunks[-1].text == "三、措施\n加强管理。"
+
+
+def test_headings_with_levels() -> None:
+    text = ("# 某区财政局2023年度部门整体支出绩效自评报告\n\n## 一、部门基本情况\n\n### （一）部门职责\n\n负责全区财政收支。\n\n"
+            "第二部分 存在的问题\n\n1.支出进度偏慢\n\n部分项目上半年支出偏慢。\n\n项目\t预算数\n")
+    got = [(h.level, h.text) for h in headings(text)]
+    assert got == [(1, "某区财政局2023年度部门整体支出绩效自评报告"), (2, "一、部门基本情况"), (3, "（一）部门职责"),
+                   (1, "第二部分 存在的问题"), (4, "1.支出进度偏慢")]
+    assert all(text[h.start:h.end].lstrip("#").strip() == h.text for h in headings(text))

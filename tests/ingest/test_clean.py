@@ -104,6 +104,24 @@ def test_page_number_lines_dropped() -> None:
     assert clean(raw) == "第一段内容完整。\n\n第二段内容完整。\n共计60余次。\n"
 
 
+def test_running_page_headers_dropped_and_sentences_rejoined() -> None:
+    head = "某区水务局2022年度部门整体支出绩效自评报告"
+    raw = (f"{head}\n\n一、部门基本情况\n本局负责全区水行政工作，下属事业单位1个，全年处理污水4216万吨，运行负荷\n"
+           f"\n          - 1 -\n{head}\n率为88.4%，出水水质稳定达标。\n二、存在的问题\n"
+           f"排水设施运维资金不足，管网老化问题较多。\n\n          - 2 -\n{head}\n三、改进措施\n")
+    want = (f"{head}\n\n一、部门基本情况\n本局负责全区水行政工作，下属事业单位1个，全年处理污水4216万吨，"
+            "运行负荷率为88.4%，出水水质稳定达标。\n二、存在的问题\n排水设施运维资金不足，管网老化问题较多。\n\n三、改进措施\n")
+    assert clean(raw) == want
+    # pdftotext marks page breaks with form feeds and footers like "第 2 页 共 3 页"
+    fed = raw.replace("\n          - 1 -\n", "\n第 1 页 共 3 页\f").replace("\n          - 2 -\n", "\f")
+    assert clean(fed) == want
+
+
+def test_repeated_line_away_from_page_breaks_stays() -> None:
+    raw = "（一）绩效目标\n全年目标完成。\n\n（一）绩效目标\n下年目标明确。\n"
+    assert clean(raw) == raw
+
+
 def test_sentence_broken_across_paragraphs_is_joined() -> None:
     text = clean(REPORT)
     assert "等级为“优”。从评价情况来看" in text
@@ -190,3 +208,10 @@ def test_data_rows_are_not_headers() -> None:
     assert looks_like_header(["项目名称", "全年预算数(万元)", "执行数", "执行率(%)"])
     assert not looks_like_header(["", "", "培训工作完成情况", "按照工作计划,完成所有培训工作", "2020年计划开展9次培训"])
     assert not looks_like_header(["产出指标", "数量指标", "培训人次", "≥200人次", "230人次"])
+
+
+def test_html_dump_lines_tables_and_entities() -> None:
+    raw = ("<p>一、存在问题</p><p>1.抽检进度前松后紧。<br>2.抽检靶向性有待增强&ldquo;高风险&rdquo;。</p>"
+           "<table><tr><th>项目</th><th>预算数</th></tr><tr><td>抽检经费</td><td>1580.00</td></tr></table><p>&nbsp;</p>")
+    assert clean(raw) == "一、存在问题\n1.抽检进度前松后紧。\n2.抽检靶向性有待增强“高风险”。\n项目\t预算数\n抽检经费\t1580.00\n"
+    assert clean("预算&nbsp;执行 & 绩效") == "预算执行 & 绩效\n"

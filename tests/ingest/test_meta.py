@@ -63,6 +63,13 @@ def test_title_split_over_two_lines() -> None:
     assert (meta.org, meta.year, meta.report_type) == ("广州市海珠区应急管理局", 2022, "部门整体支出绩效自评报告")
 
 
+def test_title_split_after_the_organisation_with_the_year_first() -> None:
+    text = clean("2023年度惠州市惠城区教育局\n学前教育资助项目支出绩效自评报告\n\n第一部分 项目基本情况\n")
+    meta = detect(text, "a.txt")
+    assert meta.title == "2023年度惠州市惠城区教育局学前教育资助项目支出绩效自评报告"
+    assert (meta.org, meta.year) == ("惠州市惠城区教育局", 2023)
+
+
 def test_org_not_swallowing_following_words() -> None:
     org, _, rtype = parse_title("广州市应急管理局部门整体绩效完成情况表")
     assert org == "广州市应急管理局" and rtype == "部门整体绩效完成情况表"

@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import BadInput
 from ingest.model import Chunk, Document
-from vectorstore.bm25 import BM25Index, tokenize
+from vectorstore.bm25 import BM25Index, tokenize, words
 from vectorstore.figures import FigureStore
 
 # Sentences copied from the two sample reports (a Haizhu district self-evaluation and a city table).
@@ -72,6 +72,16 @@ def test_unknown_or_empty_queries_and_corpus_give_nothing() -> None:
     assert index.search("预算执行率", k=0) == []
     empty = BM25Index.build([], [])
     assert len(empty) == 0 and empty.search("预算执行率") == []
+
+
+def test_words_keep_genre_words_whole() -> None:
+    assert words("部门整体支出绩效目标是什么？") == ["部门", "整体支出", "绩效目标", "是", "什么"]
+
+
+def test_search_with_filtered_tokens() -> None:
+    index = build(SENTENCES)
+    assert index.search_tokens(tokenize("预算执行率")) == index.search("预算执行率")
+    assert index.search_tokens([]) == [] and index.search_tokens(["量子"]) == []
 
 
 def test_chunk_without_tokens_is_indexed_but_never_found() -> None:
