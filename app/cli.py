@@ -123,7 +123,7 @@ def ask(
         out(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
     out(ans.answer)
-    if ans.formula:
+    if ans.formula and ans.formula not in ans.answer:
         out(f"  计算：{ans.formula}")
     for w in ans.warnings:
         out(f"  注意：{w}")
