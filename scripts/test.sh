@@ -18,8 +18,9 @@ mypy
 echo "==> pytest"
 pytest -q "$@"
 echo "==> eval on the seed gold (floor: eval/floor.json)"
-GOLD=eval/seed_qa.jsonl
+GOLD=eval/seed_qa.jsonl   # a copy of ../shared/gold/seed_qa.jsonl; the shared one wins when it is there
+[ -f ../shared/gold/seed_qa.jsonl ] && GOLD=../shared/gold/seed_qa.jsonl
 tmp=$(mktemp -d)
 export REPORTQA_MODELS_PATH="$PWD/data/models"
 reportqa --data-dir "$tmp/data" ingest samples/ >/dev/null
-reportqa --data-dir "$tmp/data" eval "$GOLD" --out "$tmp/eval" --floor eval/floor.json
+reportqa --data-dir "$tmp/data" eval "$GOLD" --out eval-out/seed --floor eval/floor.json
