@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, refusal
-from app.figmatch import citation, cite_all, norm, terms_of
+from app.figmatch import cite_all, norm
 
 if TYPE_CHECKING:
     from app.figmatch import Found
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from ingest.model import Figure
 
 MONEY_PART = re.compile(r"预算|支出|收入|资金|经费|金额|拨款|费|款|投资|成本")
-LOWER_BETTER = re.compile(r"时限|时间|时长|天数|用时|发生率|事故|投诉|差错|超时|伤亡|损失|欠款|逾期")
-AT_LEAST = ("不少于", "不低于", "达到", "超过", "以上", "逾", "≥", ">", "大于", "高于", "大于等于")
-AT_MOST = ("不超过", "不高于", "以内", "以下", "之内", "低于", "≤", "<", "小于", "小于等于", "内")
 
 
 def decimals(v: Decimal) -> int:
@@ -54,6 +51,14 @@ def _subject(qa: FigureQA, first: str, second: str) -> str:
     return ""
 
 
+def _names_no_item(qa: FigureQA, part: str) -> bool:
+    """The input is only a metric name ("年初预算", "全年预算数"), with no item or total of its own."""
+    rest = norm(part)
+    for name in sorted({n for pair in qa.synonyms for n in pair}, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return not re.sub(r"[的数额金]", "", rest)
+
+
 def _find_part(qa: FigureQA, q: Query, part: str, orgs: list[str], years: list[int]) -> Found:
     return qa.find(part, orgs, years, unit_hint=_part_hint(part), question=part)
 
@@ -71,11 +76,14 @@ def computed(qa: FigureQA, q: Query) -> Answer:
     """Ratio, difference or sum of two reported figures, with the formula and both inputs cited."""
     if q.op in ("diff_years", "growth_years"):
         return _across_years(qa, q)
-    founds = []
+    founds: list[Found] = []
     for i, part in enumerate(q.parts):
         found = _find_part(qa, q, part, q.orgs, q.years)
-        if i and (found.best is None or found.rivals) and (subject := _subject(qa, q.parts[0], part)):
-            found = _find_part(qa, q, subject + part, q.orgs, q.years)  # "课题调研执行数比(课题调研)预算数少多少"
+        subject = _subject(qa, q.parts[0], part) if i and _names_no_item(qa, part) else ""
+        if subject:  # "课题调研执行数比(课题调研)预算数少多少": the second input is about the same item
+            own = _find_part(qa, q, subject + part, q.orgs, q.years)
+            if own.best is not None and not own.rivals and own.fig.id != founds[0].fig.id:
+                found = own
         if found.best is None or found.rivals:
             return _missing(q, part, found, qa)
         founds.append(found)
@@ -97,12 +105,12 @@ def computed(qa: FigureQA, q: Query) -> Answer:
         value = rounded(av - bv if q.op == "diff" else av + bv, places)
         if q.op == "diff" and q.sign < 0:
             value = -value
-        unit = a.unit
+        unit = "个百分点" if a.base_unit == "%" and q.op == "diff" else a.unit  # a difference of rates is points
         sym = "+" if q.op == "sum" else "−"
         left, right = (la, lb) if q.sign > 0 or q.op == "sum" else (lb, la)
         dl, dr = (a.display, b.display) if q.sign > 0 or q.op == "sum" else (b.display, a.display)
         formula = f"{left} {sym} {right} = {dl} {sym} {dr} = {value}{unit}"
-        norm_value, norm_unit = (value * scale(a)).normalize(), a.base_unit
+        norm_value, norm_unit = (value * scale(a)).normalize(), "百分点" if unit == "个百分点" else a.base_unit
         if norm_value == norm_value.to_integral():
             norm_value = norm_value.quantize(Decimal(1))
     org, year = qa.scope_of(a)
@@ -134,9 +142,9 @@ def _across_years(qa: FigureQA, q: Query) -> Answer:
     else:
         places = max(decimals(a.value), decimals(b.value))
         value = rounded(a.base_value / scale(a) - b.base_value / scale(a), places) * q.sign
-        unit = a.unit
+        unit = "个百分点" if a.base_unit == "%" else a.unit  # 98.86% − 97.18% is 1.68 points, not 1.68%
         formula = f"{ya}年 − {yb}年 = {a.display} − {b.display} = {value}{unit}"
-        nv, nu = value * scale(a), a.base_unit
+        nv, nu = value * scale(a), "百分点" if a.base_unit == "%" else a.base_unit
     org, _ = qa.scope_of(a)
     return Answer(question=q.question, answer=f"{org or ''}{part}：{formula}。", route="computed",
                   citations=cite_all([founds[0].same[0], founds[1].same[0]]), value=value, unit=unit,
@@ -162,6 +170,9 @@ def comparison(qa: FigureQA, q: Query) -> Answer:
     figs = [f.fig for _, f in items]
     if len({f.base_unit for f in figs}) > 1:
         return refusal(q.question, "无法比较：" + "、".join(f.display for f in figs) + "单位不同")
+    common = _common_scope(qa, [f for _, f in items])
+    if common:  # one organisation in two years (or two in one year): name items by what tells them apart
+        items = [(who.replace(common, "", 1) or who, f) for who, f in items]
     pick = min if q.compare == "lower" else max
     win_who, win = pick(items, key=lambda it: it[1].fig.base_value)
     word = "低" if q.compare == "lower" else "高"
@@ -171,96 +182,21 @@ def comparison(qa: FigureQA, q: Query) -> Answer:
     else:
         verdict = f"{win_who}更{word}"
     org, year = qa.scope_of(win.fig)
-    return Answer(question=q.question, answer=f"{q.metric_text}：{listing}；{verdict}。", route="comparison",
+    return Answer(question=q.question, answer=f"{common}{q.metric_text}：{listing}；{verdict}。", route="comparison",
                   citations=cite_all([f.same[0] for _, f in items]), value=win.fig.value, unit=win.fig.unit,
                   normalized_value=win.fig.base_value, normalized_unit=win.fig.base_unit, org=org, year=year,
                   metric=q.metric_text)
 
 
-def _met(target: Figure, actual: Figure) -> bool:
-    if target.qualifier in AT_MOST:
-        return actual.base_value <= target.base_value
-    if target.qualifier in AT_LEAST:
-        return actual.base_value >= target.base_value
-    if LOWER_BETTER.search(target.metric):
-        return actual.base_value <= target.base_value
-    return actual.base_value >= target.base_value
-
-
-def _label_similarity(a: str, b: str) -> float:
-    """How alike two metric labels are (shared bigrams, both ways)."""
-    ga = {a[i:i + 2] for i in range(len(a) - 1)}
-    gb = {b[i:i + 2] for i in range(len(b) - 1)}
-    if not ga or not gb:
-        return 0.0
-    return (len(ga & gb) / len(ga) + len(ga & gb) / len(gb)) / 2
-
-
-def _pair_actual(t: Figure, actuals: list[Figure]) -> Figure | None:
-    """The actual value reported for the same indicator as a target (same unit, most alike label)."""
-    same_unit = [a for a in actuals if a.base_unit == t.base_unit and a.quantity_kind == t.quantity_kind]
-    if not same_unit:
-        return None
-    if len(same_unit) == 1:
-        return same_unit[0]
-    scored = sorted(((_label_similarity(norm(t.metric), norm(a.metric)), i, a) for i, a in enumerate(same_unit)),
-                    reverse=True)
-    best, second = scored[0], scored[1]
-    return best[2] if best[0] >= 0.5 and best[0] > second[0] else None
-
-
-def listing(qa: FigureQA, q: Query) -> Answer:
-    """Indicators below a threshold, or whose actual value misses its target, each cited."""
-    assert q.threshold is not None
-    op, limit, unit = q.threshold
-    views = qa.in_scope(q.orgs, q.years)
-    who = "".join(f"{y}年" for y in q.years) + "、".join(q.orgs)
-    rows: list[tuple[str, list[Figure]]] = []
-    checked: list[Figure] = []
-    if op == "missed":
-        by_row: dict[tuple[str, str], list[Figure]] = {}
-        for v in views:
-            f = v.fig
-            by_row.setdefault((f.doc_id, f.extra.get("indicator") or f.canonical), []).append(f)
-        for (_, name), figs in by_row.items():
-            actuals = [f for f in figs if f.kind == "actual"]
-            for t in (f for f in figs if f.kind == "target"):
-                pair = _pair_actual(t, actuals)
-                if pair is None:
-                    continue
-                checked.append(t)
-                if not _met(t, pair):
-                    rows.append((f"{name}：目标{t.display}，实际{pair.display}", [t, pair]))
-        head = "未达到目标值的指标"
-    else:
-        metric = re.sub(r"的?(?:项目|指标|事项)$", "", q.metric_text) or q.metric_text
-        items_only = metric != q.metric_text and q.metric_text.endswith("项目")
-        asked = qa.canonical_name(metric)
-        keys = [t for t in terms_of(metric) if t.key]
-        for v in views:
-            f = v.fig
-            if (unit == "%" and f.quantity_kind != "percent") or f.kind != "actual":
-                continue
-            if not keys or not all(t.text in v.local or t.text in norm(f.canonical) for t in keys):
-                continue
-            if items_only and not (f.extra.get("indicator") or (norm(f.canonical) != asked and "项目" in v.local)
-                                   or norm(f.canonical).endswith(asked) and norm(f.canonical) != asked):
-                continue  # "执行率低于95%的项目": the department's own rate is not a project
-            checked.append(f)
-            if (f.base_value < limit) if op == "<" else (f.base_value > limit):
-                rows.append((f"{qa.label(f, metric)}：{f.display}", [f]))
-        head = f"{metric}{'低于' if op == '<' else '高于'}{limit}{unit}的"
-    if not checked:
-        return refusal(q.question, f"{who}报告中没有可以核对的{'目标值与完成值' if op == 'missed' else q.metric_text}")
-    if not rows:
-        listed = "、".join(dict.fromkeys(f"{qa.label(f, '')}{f.display}" for f in checked[:8]))
-        return Answer(question=q.question, answer=f"{who}报告列示的数字中没有{head}（已核对：{listed}）。",
-                      route="list", citations=[citation(f) for f in checked], org=q.orgs[0] if q.orgs else None,
-                      year=q.years[0] if q.years else None)
-    cites = [citation(f) for _, figs in rows for f in figs]
-    body = "；".join(r for r, _ in rows)
-    return Answer(question=q.question, answer=f"{who}{head}：{body}。", route="list", citations=cites,
-                  org=q.orgs[0] if q.orgs else None, year=q.years[0] if q.years else None)
+def _common_scope(qa: FigureQA, founds: list[Found]) -> str:
+    """The organisation (or year) every compared figure shares, when only the other one differs."""
+    scopes = [qa.scope_of(f.fig) for f in founds]
+    orgs, years = {o for o, _ in scopes}, {y for _, y in scopes}
+    if len(orgs) == 1 and len(years) == len(scopes) and None not in orgs:
+        return str(next(iter(orgs)))
+    if len(years) == 1 and len(orgs) == len(scopes) and None not in years:
+        return f"{next(iter(years))}年"
+    return ""
 
 
 def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:

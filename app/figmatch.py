@@ -2,138 +2,33 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from app.answer import Citation
+from app.figterms import GENERIC, NORM, STOP, Term, core_phrase, norm, strip_stop, term_found, terms_of
 from ingest.model import Figure
 
-NORM = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9%]")
+__all__ = ["GENERIC", "NORM", "STOP", "Found", "Match", "Term", "View", "citation", "cite_all", "core_phrase", "coverage",
+           "make_view", "norm", "precision", "same_value", "strip_stop", "term_found", "terms_of", "title_subject",
+           "views_for"]
+
 CLAUSE_END = "，,。；;！？!?\n\t"
 SENTENCE_END = "。；;！？!?\n\t"
-STOP = set("的了在对为和与及或是有把被将由从到向其中等之以于所各该这那此")
-# words that say what kind of answer is wanted, or carry little meaning; they never decide a match
-GENERIC = {
-    "金额", "资金", "数额", "费用", "数量", "个数", "次数", "人数", "家数", "总数", "总额", "合计", "共计", "累计",
-    "一共", "总共", "情况", "全年", "年度", "本年度", "期间", "时期", "过程", "以来", "方面", "工作", "相关", "有关",
-    "各类", "各项", "全部", "所有", "官方", "实际", "完成", "实现", "达到", "开展", "进行", "组织", "实施", "共有",
-    "获得", "取得", "全区", "全市", "全省", "全县", "数据", "规模", "水平", "多少", "具体", "目前", "当年", "今年",
-    "得分", "分数", "评分", "分值", "部门", "整体", "单位", "本级", "案件", "件数", "安排", "比例", "比重", "占比", "百分比", "比率", "数值", "数字", "统计", "一下",
-}
 KIND_WORDS = {"得分": "score", "分数": "score", "评分": "score", "分值": "score", "比例": "percent",
               "比重": "percent", "占比": "percent", "百分比": "percent", "比率": "percent"}
 # words that ask for a change against an earlier period; a reported change ("较上年增长4.08%") answers them
 CHANGE_WORDS = {"同比", "环比", "较上年", "比上年", "上年", "去年", "同期", "上年同期", "增长", "增幅", "增长率", "变化",
                 "幅度", "变化幅度", "变动", "下降", "降幅", "减少", "增加", "上升", "增减", "增减变化"}
-LEVELS = (("local", 1.0), ("clause", 0.85), ("sentence", 0.7), ("wide", 0.5))
-log = logging.getLogger(__name__)
-
-
-def norm(text: str) -> str:
-    """Text reduced to what matching looks at: CJK, letters, digits."""
-    return NORM.sub("", text)
-
-
-def strip_stop(text: str) -> str:
-    """Normalised text without function characters: "发放了宣传资料" -> "发放宣传资料"."""
-    return "".join(c for c in norm(text) if c not in STOP)
-
-
-def core_phrase(phrase: str) -> str:
-    """The phrase without trailing generic words: "年初预算安排了资金" -> "年初预算"."""
-    out = norm(phrase)
-    words = sorted(GENERIC, key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        out = out.rstrip("".join(STOP))
-        for w in words:
-            if out.endswith(w) and len(out) > len(w) + 1:
-                out, changed = out[: -len(w)], True
-                break
-    return out
-
-
-@dataclass(frozen=True)
-class Term:
-    text: str
-    weight: float
-    key: bool  # must be found near the figure for it to be an answer
-
-
-@lru_cache(maxsize=1)
-def _jieba() -> object:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def terms_of(phrase: str) -> list[Term]:
-    """Content terms of a metric phrase, weighted; consecutive single characters are joined ("本年")."""
-    jb = _jieba()
-    text = norm(phrase)
-    words: list[str] = []
-    for w in jb.lcut(text):  # type: ignore[attr-defined]
-        if len(w) >= 4:
-            subs = [s for s in jb.lcut_for_search(w) if s != w and len(s) >= 2]  # type: ignore[attr-defined]
-            if subs and set("".join(subs)) >= set(w):
-                words.extend(dict.fromkeys(subs))
-                continue
-        words.append(w)
-    merged: list[str] = []
-    single = ""
-    for w in words + [""]:
-        if len(w) == 1 and w not in STOP and not w.isdigit():
-            single += w
-            continue
-        if single:  # "大"+"检查" -> "大检查", "本"+"年" -> "本年": a lone character belongs to its neighbour
-            if len(single) == 1 and w and w not in STOP:
-                w = single + w
-            else:
-                merged.append(single)
-            single = ""
-        if w and w not in STOP:
-            merged.append(w)
-    out = []
-    for w in dict.fromkeys(merged):
-        key = len(w) >= 2 and w not in GENERIC and not w.isdigit()
-        out.append(Term(w, float(min(len(w), 4)) if key else 0.3, key))
-    return out
-
-
-def subsequence(term: str, text: str) -> bool:
-    """An abbreviation: the term's characters in order within a short window (安责险 in 安全生产责任险)."""
-    if len(term) < 3:
-        return False
-    start = text.find(term[0])
-    while start >= 0:
-        pos, ok = start, True
-        for ch in term[1:]:
-            pos = text.find(ch, pos + 1)
-            if pos < 0 or pos - start > 4 * len(term):
-                ok = False
-                break
-        if ok:
-            return True
-        start = text.find(term[0], start + 1)
-    return False
-
-
-def term_found(term: str, text: str) -> float:
-    """1.0 when the term is in the text, 0.8 as an abbreviation, 0.7 for most of a long term's bigrams."""
-    if term in text:
-        return 1.0
-    if subsequence(term, text):
-        return 0.8
-    if len(term) >= 4:
-        grams = [term[i:i + 2] for i in range(len(term) - 1)]
-        if sum(g in text for g in grams) / len(grams) >= 0.66:
-            return 0.7
-    return 0.0
+# where a question's term may stand, closest first, and how much a find there counts: the figure's label and
+# clause, its sentence, what the report as a whole is about (the subject of its title), its paragraph or row
+LEVELS = (("local", 1.0), ("clause", 0.85), ("sentence", 0.7), ("subject", 0.6), ("wide", 0.5))
+_PROJECT_FIELD = re.compile(r"^\s*项目名称\s*[:：\t]\s*([^\t\n，。；]{2,40})", re.MULTILINE)
+_TITLE_NOISE = re.compile(
+    r"[（(][^（()）]*[)）]|(?:19|20)\d{2}\s*年度?|^.*?(?:委员会|局|委|办公室|厅|署|政府|中心)"
+    r"|(?:部门整体支出|部门整体|整体支出|项目支出|财政支出|支出)?(?:绩效)?(?:目标)?(?:完成情况|自评|评价|自评价|评估)?"
+    r"(?:报告|情况表|表)$")
 
 
 @dataclass
@@ -147,6 +42,7 @@ class View:
     wide: str
     before: str = ""  # the few characters right before the number (由, 从 ...)
     pos: int = -1  # the number's position in the document text, when known
+    subject: str = ""  # what the whole report is about, from its title ("农村生活污水治理专项资金")
 
     def level_text(self, level: str) -> str:
         return getattr(self, level)  # type: ignore[no-any-return]
@@ -283,6 +179,7 @@ def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dic
         if f.context not in ctx:
             ctx.append(f.context)
     out = []
+    subjects: dict[str, str] = {}
     for f in figures:
         doc = None
         if texts:
@@ -290,8 +187,31 @@ def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dic
         v = make_view(f, doc, canon.get(f.metric, ""))
         if doc is None and f.chunk_id:
             v.wide = norm("".join(by_chunk[(f.doc_id, f.chunk_id)]))
+        if doc is not None:
+            if f.doc_id not in subjects:
+                subjects[f.doc_id] = title_subject(doc)
+            v.subject = subjects[f.doc_id]
         out.append(v)
     return out
+
+
+def title_subject(doc: str) -> str:
+    """What a report is about, from its title without organisation, year and report type.
+
+    "佛山市南海区农业农村局 / 2022年度农村生活污水治理专项资金项目支出绩效评价报告" -> "农村生活污水治理专项资金";
+    a department report ("…局2022年度部门整体支出绩效自评报告") has none.
+    """
+    head = doc.lstrip().split("\n\n", 1)[0]
+    if len(head) > 80 or re.search(r"[。；;！？]", head):
+        head = doc.lstrip().split("\n", 1)[0]
+        if len(head) > 80:
+            return ""
+    title = norm(head.replace("#", ""))
+    prev = None
+    while prev != title:
+        prev, title = title, _TITLE_NOISE.sub("", title)
+    field = _PROJECT_FIELD.search(doc[:1500])  # a 项目支出绩效自评表 names its project in a field
+    return title + (norm(field.group(1)) if field and norm(field.group(1)) not in title else "")
 
 
 @dataclass

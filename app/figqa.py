@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
 
 from app.answer import Answer, refusal
 from app.figmatch import (
@@ -21,6 +20,16 @@ from app.figmatch import (
     terms_of,
     views_for,
 )
+from app.figrules import (
+    COMPAT,
+    canonical_conflict,
+    family_conflict,
+    is_change,
+    kind_factor,
+    narrower,
+    spending_asked_budget_given,
+    unit_factor,
+)
 from app.question import CatalogEntry, Lexicon, Query
 from ingest.model import Figure
 
@@ -28,12 +37,9 @@ MIN_COVERAGE = 0.6  # weighted share of the question's terms that must be found 
 MIN_NEAR = 0.01  # some key term must stand in the figure's own label or clause
 MARGIN = 0.08  # a different value scoring within this of the best makes the answer ambiguous
 PRECISION_WEIGHT = 0.3  # how much the figure's own label must be what the question names
-COMPAT = {"money": {"money"}, "percent": {"percent"}, "count": {"count", "other"}, "score": {"score"},
-          "duration": {"duration", "count"}}
 CHANGE_Q = re.compile(r"增长|增加|减少|下降|上升|同比|环比|较上年|比上年|增幅|降幅|变化")
+METRIC_CHANGE = re.compile(r"增长率|增长量|增加值|新增|增收|减收")  # names of metrics, not a change asked for
 BEFORE_Q = re.compile(r"由|从|原来|原先|之前|此前|以前|改革前")
-SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000),
-         "千万": Decimal(10000000)}
 
 
 def _synonyms() -> list[tuple[str, str]]:
@@ -44,13 +50,6 @@ def _synonyms() -> list[tuple[str, str]]:
         return []
     pairs = [(normalize_metric(s), c) for c, syns in load_metric_synonyms().items() for s in syns]
     return sorted((p for p in pairs if p[0]), key=lambda p: len(p[0]), reverse=True)
-
-
-def unit_core(unit: str) -> str:
-    for mag in sorted(SCALE, key=len, reverse=True):
-        if unit.startswith(mag) and len(unit) > len(mag):
-            return unit[len(mag):]
-    return unit
 
 
 class FigureQA:
@@ -69,6 +68,9 @@ class FigureQA:
         self.catalog, self.lexicon = catalog, lexicon
         self.doc_scope = {c.doc_name: (c.org, c.year) for c in catalog}
         self.synonyms = _synonyms()
+        self.known = {norm(c) for _, c in self.synonyms}  # the lexicon's canonical metric names
+        # each figure's canonical name as the lexicon reads it now (a stored one may predate a synonym)
+        self.heads = {c: self.canonical_name(c) or norm(c) for c in {f.canonical for f in figures}}
         canon = {f.metric: self.canonical(f.metric) for f in figures}
         self.views = views_for(figures, texts, canon)
         self.corpus = "".join(v.wide for v in self.views)
@@ -140,22 +142,34 @@ class FigureQA:
 
     # -- look-up -----------------------------------------------------------------------------------------
     def find(self, phrase: str, orgs: list[str], years: list[int], *, unit_hint: str | None = None,
-             unit_word: str | None = None, wants_target: bool = False, question: str = "") -> Found:
-        """The figures that best state ``phrase`` for the given organisations and years."""
+             unit_word: str | None = None, wants_target: bool = False, question: str = "",
+             only_changes: bool = False) -> Found:
+        """The figures that best state ``phrase`` for the given organisations and years.
+
+        ``only_changes`` (the question asks "较上年增长了多少") leaves out every figure that is not a change.
+        """
         core = core_phrase(phrase)
         phrases = list(dict.fromkeys(p for p in [norm(phrase), self.canonical(phrase), self.canonical_name(phrase),
                                                  self.canonical_name(core)] if p))
         term_sets = [terms_of(p) for p in phrases]
         if not any(t.key for ts in term_sets for t in ts):
             return Found(missing=[norm(phrase)] if norm(phrase) else [])
-        asks_change = bool(CHANGE_Q.search(question))
-        asked, whole = self.canonical_name(core), norm(phrase)
+        asks_change = only_changes or bool(CHANGE_Q.search(METRIC_CHANGE.sub("", question)))
+        whole = norm(phrase)
+        asked = self.canonical_name(phrase)
+        known = asked in self.known
+        if not known:
+            asked = self.canonical_name(core)
+            known = asked in self.known
         asks_before = bool(BEFORE_Q.search(question))
         matches: list[Match] = []
         near_missing: list[str] = []
         for v in self.in_scope(orgs, years):
             f = v.fig
             if unit_hint and f.quantity_kind not in COMPAT.get(unit_hint, {unit_hint}):
+                continue
+            if (only_changes and not is_change(f)) or family_conflict(phrase, f) or \
+                    canonical_conflict(asked, self.heads.get(f.canonical, ""), self.known):
                 continue
             best_cov, best_missing, best_near = -1.0, ["?"], 0.0
             for p, ts in zip(phrases, term_sets, strict=True):
@@ -171,11 +185,11 @@ class FigureQA:
             if best_cov < MIN_COVERAGE or best_near < MIN_NEAR:
                 continue
             score = best_cov + PRECISION_WEIGHT * max(precision(p, v) for p in phrases)
-            score *= self._narrower(f, asked, whole)
+            score *= narrower(f, asked, whole, known)
             if norm(f.canonical) and norm(f.canonical) in phrases:
                 score += 0.15  # the question names exactly this metric (预算执行率 = 部门年度整体预算完成率)
-            score *= self._unit_factor(unit_word, f)
-            score *= self._kind_factor(f, wants_target, asks_change)
+            score *= unit_factor(unit_word, f) * (0.6 if spending_asked_budget_given(phrase, f) else 1.0)
+            score *= kind_factor(f, wants_target, asks_change, question)
             role = f.extra.get("role", "")
             if role == "before" and not asks_before:
                 score *= 0.6
@@ -191,41 +205,6 @@ class FigureQA:
         same = [m for m in matches if same_value(m.view.fig, best.view.fig) and m.score >= best.score - 0.25]
         rivals = [m for m in matches if not same_value(m.view.fig, best.view.fig) and m.score >= best.score - MARGIN]
         return Found(best, same, rivals, ranked=matches)
-
-    @staticmethod
-    def _narrower(f: Figure, asked: str, whole: str) -> float:
-        """0.7 for a figure about a narrower item than asked: "档案数字化年初预算" when "年初预算" is asked.
-
-        ``asked`` is the canonical name of the question's metric, ``whole`` the question's metric phrase.
-        """
-        fc = norm(f.canonical)
-        if not asked or fc == asked or not fc.endswith(asked) or fc == norm(f.metric):
-            return 1.0  # only a canonical name built from a known metric and an item ("档案数字化"+"年初预算")
-        prefix = fc[: -len(asked)]
-        if len(prefix) < 2 or any(prefix[i:i + 2] in whole for i in range(len(prefix) - 1)):
-            return 1.0
-        return 0.7 if any(t.key for t in terms_of(prefix)) else 1.0  # "全年" narrows nothing
-
-    @staticmethod
-    def _unit_factor(unit_word: str | None, f: Figure) -> float:
-        if not unit_word or f.quantity_kind == "money":
-            return 1.0
-        qu, fu = unit_core(unit_word), unit_core(f.unit)
-        if qu == fu or fu == "个" + qu or qu == "个" + fu:
-            return 1.0
-        if fu and (fu == qu + "次" or qu == fu + "次"):  # 场 / 场次, 家 / 家次
-            return 0.9
-        return 0.6
-
-    @staticmethod
-    def _kind_factor(f: Figure, wants_target: bool, asks_change: bool) -> float:
-        if f.kind == "change" or (f.extra.get("direction") and asks_change):
-            return 1.0 if asks_change else 0.6
-        if f.kind == "target":
-            return 1.0 if wants_target else 0.7
-        if wants_target:
-            return 0.75
-        return 0.6 if asks_change else 1.0
 
     # -- answers -----------------------------------------------------------------------------------------
     def answer(self, query: Query) -> Answer | None:
@@ -245,14 +224,16 @@ class FigureQA:
         if query.qtype == "computed":
             return figcalc.computed(self, query)
         if query.qtype == "list":
-            return figcalc.listing(self, query)
+            from app.figlist import listing
+
+            return listing(self, query)
         return self.lookup(query)
 
     def lookup(self, q: Query) -> Answer | None:
         if not q.metric_text:
             return None
         found = self.find(q.metric_text, q.orgs, q.years, unit_hint=q.unit_hint, unit_word=q.unit_word,
-                          wants_target=q.wants_target, question=q.question)
+                          wants_target=q.wants_target, question=q.question, only_changes=q.asks_change)
         if found.best is None:
             from app import figcalc
 

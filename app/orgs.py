@@ -3,75 +3,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from app.errors import BadInput
+from app.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
+__all__ = ["LEXICON_FILE", "Lexicon", "OrgResolver", "load_lexicon", "split_org"]
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEADING_WORDS = ("我想知道", "想知道", "告诉我", "请问", "查询", "关于", "有关", "那么", "一下", "请", "问", "查",
                  "在", "对", "和", "与", "及", "跟", "同", "比", "较", "的", "那", "其", "是")
-
-
-@dataclass
-class Lexicon:
-    """Editable vocabulary: organisation aliases, department abbreviations, place-name rules."""
-
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # alias -> full organisation names
-    abbreviations: dict[str, list[str]] = field(default_factory=dict)  # department -> short forms
-    place_suffixes: list[str] = field(default_factory=lambda: ["自治区", "省", "市", "区", "县", "旗"])
-    departments: list[str] = field(default_factory=lambda: ["委员会", "办公室", "局", "厅", "署"])
-    not_places: frozenset[str] = frozenset()  # whole words: 全区, 城区 ...
-    not_place_endings: frozenset[str] = frozenset()  # endings: 琶洲地区, 某某片区 ...
-    not_after: frozenset[str] = frozenset()
-    stop_chars: frozenset[str] = frozenset()
-    metrics: dict[str, Any] = field(default_factory=dict)  # the [metrics] section, as read (owned by ingest)
-
-
-def _merge(lex: Lexicon, data: dict[str, Any], source: Path) -> None:
-    orgs = data.get("orgs", {})
-    if not isinstance(orgs, dict):
-        raise BadInput(f"{source}: [orgs] must be a table of alias = [names]; got {type(orgs).__name__}")
-    for key, value in orgs.items():
-        if isinstance(value, list):
-            lex.aliases.setdefault(key, [])
-            lex.aliases[key] += [str(v) for v in value if str(v) not in lex.aliases[key]]
-        elif key == "abbreviations" and isinstance(value, dict):
-            for long, shorts in value.items():
-                lex.abbreviations.setdefault(long, [])
-                lex.abbreviations[long] += [s for s in shorts if s not in lex.abbreviations[long]]
-        elif key == "places" and isinstance(value, dict):
-            lex.place_suffixes = list(value.get("suffixes", lex.place_suffixes))
-            lex.departments = list(value.get("departments", lex.departments))
-            lex.not_places |= frozenset(value.get("not_places", []))
-            lex.not_place_endings |= frozenset(value.get("not_place_endings", []))
-            lex.not_after |= frozenset(value.get("not_after", []))
-            lex.stop_chars |= frozenset(value.get("stop_chars", ""))
-        else:
-            raise BadInput(f"{source}: [orgs] entry {key!r} should be a list of organisation names")
-    if isinstance(data.get("metrics"), dict):
-        lex.metrics.update(data["metrics"])
-
-
-def load_lexicon(extra: Path | None = None) -> Lexicon:
-    """The packaged app/lexicon.toml, with an optional user TOML of the same layout merged over it.
-
-    Raises:
-        BadInput: a file that is missing or not valid TOML.
-    """
-    lex = Lexicon()
-    for path in [LEXICON_FILE] + ([Path(extra)] if extra else []):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise BadInput(f"alias file {path} does not exist; fix REPORTQA_ALIASES_FILE or create it") from e
-        except tomllib.TOMLDecodeError as e:
-            raise BadInput(f"alias file {path} is not valid TOML ({e}); see app/lexicon.toml for the layout") from e
-        _merge(lex, data, path)
-    return lex
 
 
 @dataclass(frozen=True)
@@ -183,6 +123,10 @@ class OrgResolver:
                 return m.group()
         return None
 
+    def _known_dept_at(self, q: str, i: int) -> str | None:
+        """A department of the lexicon or the catalog (not the generic pattern) starting at q[i]."""
+        return next((d for d in self.known_depts if q.startswith(d, i)), None)
+
     def _strip_leading(self, run: str) -> str:
         changed = True
         while changed and run:
@@ -219,6 +163,8 @@ class OrgResolver:
         res.matches.sort(key=lambda m: m.start)
         if res.unknown is None:
             self._find_unknown(q, taken, res)
+        if res.unknown is None and not res.matches:
+            self._find_department(q, taken, res)
         amb = [m for m in res.matches if len(m.orgs) > 1]
         if amb:
             res.ambiguous = amb[0].orgs
@@ -237,6 +183,39 @@ class OrgResolver:
             res.unknown, res.unknown_span = m.text + dept, (m.start, m.end + len(dept))
         return False
 
+    def _find_department(self, q: str, taken: list[bool], res: Resolution) -> None:
+        """A department named without a known region: "中山司法局", "市司法局", "教育局", "区民政局".
+
+        The department must belong to an organisation of the catalog, and what stands before it must be a
+        region of that organisation: another place ("澄海民政局") or another department is an organisation
+        no report covers. "区民政局" / "市卫健委" (the level only) name the one catalog organisation of
+        that level and department, if there is exactly one.
+        """
+        i = 0
+        while i < len(q):
+            dept = None if taken[i] else self._known_dept_at(q, i)
+            if dept is None or any(taken[i:i + len(dept)]):
+                i += 1
+                continue
+            start = i
+            while start > 0 and not taken[start - 1] and CJK.match(q[start - 1]) and i - start < 4:
+                start -= 1
+            stem = self._strip_leading(q[start:i]) if start < i else ""
+            if any(c in self.lex.stop_chars for c in stem[:-1]) or stem in self.lex.not_places:
+                stem = ""  # "全市各级应急管理部门": no organisation is named
+            start = i - len(stem)
+            owners = [o for o, variants in self.depts.items() if dept in variants]
+            level = stem in self.lex.place_suffixes
+            if level:
+                owners = [o for o in owners if (r := split_org(o, self.lex.place_suffixes).regions)
+                          and r[-1].endswith(stem)]
+            if (stem and not level) or not owners:
+                res.unknown, res.unknown_span = stem + dept, (start, i + len(dept))
+                return
+            if len(owners) == 1:
+                res.matches.append(OrgMatch(start, i + len(dept), stem + dept, owners))
+            return
+
     def _find_unknown(self, q: str, taken: list[bool], res: Resolution) -> None:
         suffixes = sorted(self.lex.place_suffixes, key=len, reverse=True)
         boundary = 0
@@ -247,8 +226,8 @@ class OrgResolver:
                 i += 1
                 continue
             suf = next((s for s in suffixes if q.startswith(s, i)), None)
-            if suf is None or q[i:i + 2] in self.lex.not_after:
-                i += 1
+            if suf is None or q[i:i + 2] in self.lex.not_after and not self._known_dept_at(q, i + len(suf)):
+                i += 1  # "市民", "市场" are words; "汕头市民政局" is 汕头市 + 民政局
                 continue
             run = self._strip_leading(q[boundary:i])
             end = i + len(suf)

@@ -7,26 +7,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.orgs import Lexicon, OrgResolver, load_lexicon
+from app.qops import CHANGE_ASK, CHANGE_TAIL, computed_op, strip_edges
 
 __all__ = ["CatalogEntry", "Lexicon", "Query", "load_lexicon", "parse", "rewrite_followup", "years_in"]
 
 CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
-YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(年度|年)?(?![\d.%万亿元])")
+YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:(年度|年)|(?![\d.%万亿元]))")
 YEAR_CN = re.compile(r"([〇零○一二三四五六七八九]{4})\s*(年度|年)")
 YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*(年度|年)(?!代)")
-UNIT_WORDS = ("个工作日", "工作日", "万家次", "万人次", "家次", "人次", "宗次", "场次", "万元", "亿元", "元", "次", "家",
-              "宗", "个", "人", "条", "份", "张", "块", "场", "支", "起", "项", "名", "所", "座", "台", "辆", "处",
-              "篇", "期", "户", "天", "小时", "分", "吨", "公里", "平方米", "米", "亩", "批", "件", "类", "门", "幅")
-ASK_UNIT = re.compile(r"(?:多少|几)(" + "|".join(UNIT_WORDS) + ")?")
+UNIT_WORDS = ("个工作日", "工作日", "个百分点", "百分点", "万家次", "万人次", "家次", "人次", "宗次", "场次", "万元", "亿元",
+              "元", "钱", "次", "家", "宗", "个", "人", "条", "份", "张", "块", "场", "支", "起", "项", "名", "所", "座",
+              "台", "辆", "处", "篇", "期", "户", "天", "小时", "分", "吨", "公里", "平方米", "米", "亩", "公顷", "批",
+              "件", "类", "门", "幅", "头", "对", "例", "株", "棵", "只", "艘", "套", "间", "栋", "盏")
+ASK_UNIT = re.compile(r"(?:多少|几)((?:万|亿|千)?(?:" + "|".join(UNIT_WORDS) + "))?")
 ASK_WORDS = re.compile(r"请问|是多少|为多少|有多少|达到多少|是几|有几|是什么|什么|哪些|哪个|哪里|是否|有没有|怎么样|如何|怎样|多少|几|吗|呢|啊|呀|么"
                        r"|百分之|[？?。！!]")
 TARGET_VALUE_WORDS = re.compile(r"的?(?:预期实现值|预期目标值|目标值|预期值|指标值|计划值|设定值|年度完成值|实际完成值|实际完成"
                                 r"|完成值|实际值|实现值)")
-WANTS_TARGET = re.compile(r"目标|预期|指标值|计划|设定值")
+WANTS_TARGET = re.compile(r"目标|预期|指标值|计划|设定值|满分|分值|权重")
 WANTS_ACTUAL = re.compile(r"完成值|实际|(?<!预期)实现值|实现了|完成了")
 COMPARE = re.compile(r"谁|哪个|哪一个|哪家|哪年|哪一年|哪个单位|哪个部门|比较|对比|相比")
 COMPARE_WORDS = re.compile(r"谁的|谁|哪一个|哪个单位|哪个部门|哪个|哪家|哪一年|哪年|进行比较|比较|对比|相比|之间"
                            r"|(?:更|较|最)(?:高|低|多|少|大|小)|(?:高|低|多|少|大|小)一些")
+COMPARE_YEARS = re.compile(r"哪年|哪一年|哪个年度|哪一年度")
 LOWER = re.compile(r"(?:更|较|最)(?:低|少|小)|(?:谁|哪)[^，,。？?]{0,12}?(?:低|少|小)(?:一些|一点)?[？?]?\s*$")
 LIST_Q = re.compile(r"哪些|列出|列举|有哪几|清单")
 THRESHOLD = re.compile(r"(低于|小于|不足|少于|未达到|未达|高于|大于|超过|多于|不低于|不少于|达到)\s*(\d+(?:\.\d+)?)\s*(%|万元|元)?")
@@ -36,19 +39,11 @@ SCORE = re.compile(r"得分|评分|分数|多少分|几分|分值")
 MONEY = re.compile(r"万元|亿元|金额|资金|经费|预算|支出|收入|拨款|投资|罚款|费用|成本|资产|款项|财政|补助|补贴|结余|结转")
 COUNT_HINT = re.compile(r"家次|人次|个数|数量|次数|人数|户数|件数|宗数")
 NUMERIC = re.compile(r"多少|几|百分之|率|比例|比重|占比|金额|数量|总额|得分|分数|数额|预算|支出|收入|资金|经费|数$|额$|量$"
-                     r"|目标值|预期值|指标值|完成值|实现值|实际完成|[人家]次$")
-TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|哪些方面")
+                     r"|目标值|预期值|指标值|完成值|实现值|实际完成|[人家]次$|目标$")
+TEXT_Q = re.compile(r"什么|哪里|何时|哪天|什么时候|如何|怎样|怎么|为什么|原因|是否|有没有|哪些方面|哪家|哪些|哪几|哪个机构"
+                    r"|哪个单位|哪个部门|哪一家|由谁|是谁")
 TEXT_WEAK = re.compile(r"内容|措施|问题|等级|结论|举办|职责|情况$")
 ASK_NUMBER = re.compile(r"多少|几[个家次项宗条份人天%]?|百分之|是几|数额|金额是|比例是|率是|得分是")
-RATIO = re.compile(r"^(?P<a>.+?)(?:在|于)?占(?P<b>.+?)(?:的)?(?:比例|比重|百分比|占比|份额|比率|多少|几成)")
-RATIO_IN = re.compile(r"^(?P<a>.+?)在(?P<b>.+?)中(?:的)?(?:占比|比重|比例)")
-UP, DOWN = r"调增|增加|增长|提高|提升|上升|多|高|超出|超过", r"调减|减少|下降|降低|少|低|节约|结余"
-DIFF = re.compile(rf"^(?P<a>.+?)(?:相较于|相较|相比|比|较)(?P<b>.+?)(?P<dir>{UP}|{DOWN}|相差|差)了?(?:多少|几)?")
-DIFF_AMOUNT = re.compile(r"^(?P<a>.+?)(?:与|和|跟)(?P<b>.+?)(?:的)?(?:差额|差值|差距|相差)")
-SUM = re.compile(r"^(?P<a>.+?)(?:和|与|及|加上|加|、)(?P<b>.+?)(?:的)?(?:合计|总计|之和|总和|加起来|共计|一共|总共)")
-PREVIOUS = re.compile(r"(?:上|去|前一|上一)年(?:同期|度)?|同期|上期|上年度|年初")
-GROWTH = re.compile(r"增长率|增幅|增长了?百分之|增长了?多少%|变化率|降幅")
-EDGE = "的是了在对有为及和与，,、 ：:；;“”\"'（）()"
 
 
 @dataclass(frozen=True)
@@ -84,6 +79,7 @@ class Query:
     pairs: list[tuple[str | None, int | None]] = field(default_factory=list)  # (org, year) per compared item
     threshold: tuple[str, Decimal, str] | None = None  # list: (operator "<"/">"/"missed", value, unit)
     asks_number: bool = False  # says 多少/几/百分之…: when no figure fits, refuse rather than try the text
+    asks_change: bool = False  # "较上年增长了多少": only a reported change answers it, never the level itself
 
 
 def years_in(text: str) -> list[tuple[int, int, int, str]]:
@@ -101,18 +97,19 @@ def years_in(text: str) -> list[tuple[int, int, int, str]]:
     return sorted(out, key=lambda t: t[1])
 
 
-def _strip_edges(text: str) -> str:
-    text = text.strip(EDGE)
-    while text[:1] in ("的", "是", "对", "在") and len(text) > 1:
-        text = text[1:].strip(EDGE)
-    return text
+def _unit_kind(unit_word: str) -> str:
+    """The kind of quantity a unit word asks for: 万元 -> money, 百分点 -> points, 亩 -> area, 所 -> count."""
+    from ingest.numbers import from_value
+
+    q = from_value(1, "元" if unit_word == "钱" else unit_word)
+    return q.kind if q.base_unit and q.kind != "other" or q.kind in ("money", "area") else (
+        "other" if q.base_unit in ("公里", "米", "吨", "公斤", "立方米") else "count")
 
 
 def _unit_hint(text: str, unit_word: str | None) -> str | None:
-    if unit_word in ("万元", "亿元", "元"):
-        return "money"
-    if unit_word in ("个工作日", "工作日", "天", "小时"):
-        return "duration"
+    kind = _unit_kind(unit_word) if unit_word else None
+    if kind in ("money", "duration", "points", "area", "other"):
+        return kind
     if unit_word == "分" or SCORE.search(text):
         return "score"
     if PERCENT.search(text):
@@ -124,29 +121,6 @@ def _unit_hint(text: str, unit_word: str | None) -> str | None:
     if COUNT_HINT.search(text):
         return "count"
     return None
-
-
-def _computed(metric: str, n_years: int) -> tuple[str | None, list[str], int]:
-    """Recognise a computation in the metric phrase: (op, input phrases, sign)."""
-    if m := RATIO.match(metric) or RATIO_IN.match(metric):
-        return "ratio", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
-    if n_years >= 2 and GROWTH.search(metric):
-        base = _strip_edges(GROWTH.sub("", re.sub(r"^(?:相较于|相较|相比|比|较)", "", metric)))
-        return "growth_years", [base], 1
-    if m := DIFF.match(metric):
-        sign = -1 if re.fullmatch(DOWN, m["dir"]) else 1
-        a, b = _strip_edges(m["a"]), _strip_edges(m["b"])
-        if a and b and not PREVIOUS.fullmatch(b):  # "较上年增长" asks for a reported change, not a difference
-            return "diff", [a, b], sign
-    if n_years >= 2 and (m := re.search(rf"(?:相较于|相较|相比|比|较)(?P<rest>.*?)(?P<dir>{UP}|{DOWN}|相差|差|变化)了?",
-                                        metric)):
-        base = _strip_edges(metric[:m.start()] + m["rest"])
-        return "diff_years", [base], -1 if re.fullmatch(DOWN, m["dir"]) else 1
-    if m := DIFF_AMOUNT.match(metric):
-        return "diff", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
-    if m := SUM.match(metric):
-        return "sum", [_strip_edges(m["a"]), _strip_edges(m["b"])], 1
-    return None, [], 1
 
 
 def _pairs(orgs: list[tuple[int, str]], years: list[tuple[int, int]]) -> list[tuple[str | None, int | None]]:
@@ -187,6 +161,12 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
     is_list = bool(asks_items) and bool(THRESHOLD.search(rest) or MISSED.search(rest))
     orgs = list(dict.fromkeys(o for m in res.matches if len(m.orgs) == 1 for o in m.orgs))
     years = list(dict.fromkeys(y for y, *_ in ys))
+    if COMPARE_YEARS.search(rest) and len(orgs) == 1 and len(years) < 2 and not is_list:
+        # "中山市司法局预算执行率哪年更高": every year the catalog has for that organisation
+        own = sorted({c.year for c in catalog if c.org == orgs[0] and c.year})
+        if len(own) >= 2:
+            years = own
+            ys = [(y, -1, -1, f"{y}年") for y in own]
     is_compare = bool(COMPARE.search(rest)) and (len(orgs) >= 2 or len(years) >= 2) and not is_list
     metric = ASK_WORDS.sub(" ", TARGET_VALUE_WORDS.sub(" ", rest))
     threshold: tuple[str, Decimal, str] | None = None
@@ -206,9 +186,17 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
         metric = COMPARE_WORDS.sub(" ", metric)
         metric = re.sub(r"(?:更|较|最)?[高低多少大小]\s*$", "", metric.rstrip())
         metric = re.sub(r"^[\s和与及跟同，,、]+|(?<=\s)[和与及跟同](?=\s)", " ", metric)
-    metric = _strip_edges(re.sub(r"\s+", "", metric))
-    metric = _strip_edges(re.sub(r"的?(?:目标|预期|计划)$", "", metric)) or metric
-    op, parts, sign = (None, [], 1) if (is_list or is_compare) else _computed(metric, len(years))
+    metric = strip_edges(re.sub(r"\s+", "", metric))
+    metric = strip_edges(re.sub(r"的?(?:目标|预期|计划)$", "", metric)) or metric
+    op, parts, sign = (None, [], 1) if (is_list or is_compare) else computed_op(metric, len(years))
+    asks_change = False
+    if not (is_list or is_compare or op) and (m := CHANGE_ASK.search(metric)) and m.group():
+        asks_change = True  # "基本支出较上年增长了": the metric is 基本支出, the answer must be a change
+        metric = strip_edges(re.sub(r"\s+", "", metric[:m.start()] + " " + metric[m.end():])) or metric
+    elif not (is_list or is_compare or op) and (m := CHANGE_TAIL.search(metric)) and len(metric) - len(m.group()) >= 2 \
+            and re.search(r"百分之|%|百分点", hint_text):
+        asks_change = True  # "农业总产值增长了百分之多少"
+        metric = strip_edges(metric[:m.start()])
     if is_list:
         qtype = "list"
     elif is_compare:
@@ -226,13 +214,16 @@ def parse(question: str, catalog: list[CatalogEntry], lexicon: Lexicon) -> Query
     else:
         qtype = "lookup" if re.search(r"[率数额量费金]$|支出|收入|预算|得分", metric) else "text"
     unit_hint = "percent" if op in ("ratio", "growth_years") else _unit_hint(hint_text, unit_word)
+    if asks_change and not unit_word and not re.search(r"百分之|百分比|%|增幅|降幅|增长率|下降率|幅度", hint_text):
+        unit_hint = None  # "较上年增长了多少": an amount, a percentage or points may answer it
     if not asks_number and metric.endswith("情况"):
         unit_hint = None  # "预算执行情况": any figure, or words
     return Query(
         question=question, orgs=orgs, years=years, metric_text=metric, qtype=qtype, unit_hint=unit_hint,
         wants_target=wants_target, unknown_org=res.unknown, ambiguous_orgs=res.ambiguous,
         org_mentions=[m.text for m in res.matches], year_mentions=[t for *_, t in ys], unit_word=unit_word,
-        op=op, parts=parts, sign=sign, compare=compare, threshold=threshold, asks_number=asks_number,
+        op=op, parts=parts, sign=sign, compare=compare, threshold=threshold,
+        asks_change=asks_change, asks_number=asks_number or asks_change,
         pairs=_pairs([(m.start, m.orgs[0]) for m in res.matches if len(m.orgs) == 1], [(s, y) for y, s, *_ in ys]),
     )
 
@@ -259,7 +250,7 @@ def rewrite_followup(question: str, previous: Query, catalog: list[CatalogEntry]
         lexicon = _DEFAULT_LEXICON[0]
     cur = parse(body, catalog or [], lexicon)
     org_text = cur.org_mentions[0] if cur.org_mentions else (cur.unknown_org or "")
-    metric = _strip_edges(FOLLOW_TAIL.sub("", cur.metric_text))
+    metric = strip_edges(FOLLOW_TAIL.sub("", cur.metric_text))
     if metric and (org_text or cur.years):
         return body if lead else question  # it names everything itself
     if not lead and not re.search(r"呢[？?]?$|怎么样[？?]?$|如何[？?]?$", q):

@@ -14,7 +14,7 @@ _TRIM = " \t\u3000，,。；;：:、"
 
 _DATE = r"\d{4}\s*年(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月(?:份|底|初|末)?"
 _LEAD = re.compile(
-    rf"^(?:\s|[，,、：:；]|截至|截止|(?:{_DATE})(?:以来|起|前|后|期间|内|中|底)?|[一二三四五六七八九十]+是|\d{{1,2}}\s*[.、．]"
+    rf"^(?:\s|[，,、：:；]|[-*•·▪■◆●]|截至|截止|(?:{_DATE})(?:以来|起|前|后|期间|内|中|底)?|[一二三四五六七八九十]+是|\d{{1,2}}\s*[.、．]"
     r"|[（(][一二三四五六七八九十\d]+[)）]|其中|共计|合计|累计|总计|共|目前|今年|同时|此外|另外|先后|分别|并且|并|还|又"
     r"|已经|已|均|以及|及|和|于|在|对|将|向|给|把|[（(]|包含|包括)+"
 )
@@ -30,6 +30,9 @@ _COMPARE = re.compile(
 )
 _CHANGE_WORD = re.compile(r"(?:增幅|降幅|增速|增长率|下降率|增长|下降|增加|减少|上升|降低)(?:了|为|达)?\s*$")
 _TARGET = re.compile(r"计划(?!内)|目标|预期|预计|力争|(?<!模)拟(?!定)|年初设定")
+_MAX_SCORE = re.compile(r"(?:满分|分值|权重|总分值)$")
+_TARGET_LABEL = re.compile(r"(?:目标|任务|计划|预期)[^，,。；;]{0,4}[（(]$")
+_DONE_LEAD = re.compile(r"^(?:完成|实现|达到|达成)")
 _DONE = re.compile(r"完成|实现|达成|执行|实际|按|依据|根据|依照")  # "按计划开展检查120次" is a result
 _ACTION = re.compile(
     r"(?:办理|核发|检查|投放|开展|发布|提供|召开|排查|落实|收到|组织|审查|参与|出动|查处|约谈|完成|举办|建设|培训|印制|"
@@ -38,7 +41,8 @@ _ACTION = re.compile(
     r"帮扶|服务|覆盖|培育|认定|评选|表彰|处罚|关闭|取缔|移送|惩戒|发现|指出|分解|发出|上报|编印|建立|新建|改造|更新|"
     r"购买|委托|抽查|督查|巡查|对|向|给|把|和|及|与|涉及|包括|包含|有)$"
 )
-_GENERIC = re.compile(r"^(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|完成预算|支出|得分|总额|完成值|实际完成值)$")
+_GENERIC = re.compile(
+    r"^(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|完成预算|支出|得分|总额|完成值|实际完成值|满分|分值|权重)$")
 _GENERIC_END = re.compile(r"(?:全年预算数|年初预算数|预算数|执行数|执行率|完成率|金额|数量|预算|支出|得分|总额)$")
 _UNIT_NOUN = {"人": "人数", "人次": "人次", "家": "家数", "家次": "家次", "次": "次数", "元": "金额", "%": "比例",
               "个": "个数", "项": "项数", "宗": "宗数", "条": "条数", "份": "份数", "支": "支数"}
@@ -176,7 +180,10 @@ def _in_sentence(text: str, s0: int, s1: int) -> list[Found]:
 def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: tuple[int, int] | None,
          clause: tuple[int, int], short: bool) -> Found:
     kind, role = "actual", ""
+    if pre.lstrip().startswith(("）", ")")):  # "完成年度目标任务（4,500人）的125.07%": the label stands before "（"
+        pre = sent[clause[0]:q.outer_start]
     raw = pre.rstrip()
+    bracketed = raw.endswith(("（", "(")) and post.lstrip().startswith(("）", ")"))
     if _BEFORE.search(raw):
         role, raw = "before", _BEFORE.sub("", raw)
     elif _AFTER.search(raw):
@@ -185,9 +192,13 @@ def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: 
         kind = "change"
         raw = _COMPARE.sub("", raw)
         raw = _CHANGE_WORD.sub("", raw)
-    elif _TARGET.search(raw) and not _DONE.search(raw):
-        kind = "target"
+    elif _TARGET.search(raw) and (not _DONE.search(raw) or bracketed and _TARGET_LABEL.search(raw)):
+        kind = "target"  # "完成年度目标任务（4,500人）": the number in brackets is the target itself
     metric = _clean_metric(raw)
+    if kind == "actual" and q.kind == "score" and _MAX_SCORE.search(metric):
+        kind = "target"  # "（满分15分）", "分值20分": the most a score can be, not a score obtained
+    if bracketed and kind == "target":
+        metric = _DONE_LEAD.sub("", metric) or metric
     use_post = not metric or len(metric) <= 2 or raw.endswith("了") or bool(_ACTION.search(_TRAIL.sub("", raw)))
     tail = _post_phrase(post) if use_post and role != "before" else ""
     ev0, ev1 = clause

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
-from app.errors import BadInput
 from ingest.clauses import Found, figures_in_span
+from ingest.metrics import LEXICON_FILE, canonical_metric, load_metric_synonyms, normalize_metric
 from ingest.model import Chunk, Document, Figure
 from ingest.numbers import find_quantities, from_value
 from ingest.tables import TableRow, parse_rows
 
-LEXICON_FILE = Path(__file__).resolve().parent.parent / "app" / "lexicon.toml"
+__all__ = ["LEXICON_FILE", "canonical_metric", "extract", "load_metric_synonyms", "normalize_metric"]
+
 ROW_EVIDENCE = 120  # a table row up to this long is the evidence for its numeric cells
 _ROLES: list[tuple[str, str]] = [  # header pattern -> column role; first match wins
     (r"序号|编号", "seq"),
     (r"^年度$|^年份$", "seq"),
     (r"指标值|预期|目标值|计划值|计划数|年度目标值|期望", "target"),
     (r"执行率|完成率|支出率|完成比例", "rate"),
-    (r"执行数|执行金额|支出数|决算数|实际支出", "spent"),
+    (r"上年|去年|上一年|同期|增减|变动", "other"),  # a previous period or a change: always named in the metric
+    (r"执行数|执行金额|支出数|决算|实际支出|支出$|支出金额", "spent"),
     (r"完成值|实际|实现值|完成情况", "actual"),
     (r"预算数|预算金额|年初预算|全年预算|调整后预算|预算安排|资金总额|批复|预算资金", "budget"),
     (r"得分|评分", "score"),
@@ -34,80 +32,19 @@ _ROLES: list[tuple[str, str]] = [  # header pattern -> column role; first match 
 ]
 _TABLE_GENERIC = re.compile(
     r"^(?:全年|年度|当年|本年|累计|共)?(?:实际)?(?:完成|完成值|实现|实现值|达到|达成|合计|完成情况|完成率|实际完成)?$")
-_NAMED_BY_ROW = {"target", "actual", "goal", "indicator", "note", "other"}  # the header only says target/actual
+_NAMED_BY_ROW = {"target", "actual", "goal", "indicator", "note"}  # the header only says target/actual
 _ROLE_KIND = {"target": "target", "weight": "target", "goal": "target", "budget": "budget"}
 _UNIT_HINT = re.compile(r"[（(]\s*(万元|元|亿元|千元|%|分|个|人|人次|家|家次|次|天|小时|项)\s*[)）]")
 _TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|亿元|千元)")
-_NORM_DROP = re.compile(r"[\s“”\"‘’'《》「」『』【】]|的|[（(][^（()）]*[)）]")
-_GENERIC_PREFIX = re.compile(
-    r"^(?:本|部门|单位|本单位|年度|全年|本年度|本年|当年|整体|总体|绩效|支出|我局|本局|全局|局|预算年度|资金|预算资金|年|调整后)*$"
-)
+_MONEY_COLUMN = re.compile(r"预算|支出|收入|金额|资金|决算|经费|结转|结余")
+_TARGET_SECTION = re.compile(r"目标")
+_RESULT_SECTION = re.compile(r"完成|实现|情况|结果|评价|自评|成效|分析|问题")
 
 
 @dataclass
 class _TableState:
     indicator: str = ""  # the row label in force (merged cells leave it empty in later rows)
     unit: str = ""  # the table's money unit, from a "单位：万元" line above it or a "(万元)" header
-
-
-# --- metric synonyms ---------------------------------------------------------------------------------
-
-
-def load_metric_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
-    """The [metrics] section of app/lexicon.toml (canonical name -> synonyms), with an optional file merged over it.
-
-    Raises:
-        BadInput: a file that is missing or not valid TOML.
-    """
-    return {canon: list(syns) for canon, syns in _read_synonyms(extra)}
-
-
-@lru_cache(maxsize=8)
-def _read_synonyms(extra: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    out: dict[str, list[str]] = {}
-    for path in [LEXICON_FILE] + ([Path(extra)] if extra else []):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, tomllib.TOMLDecodeError) as e:
-            raise BadInput(f"metric synonyms: cannot read {path} ({e}); it must be TOML with a [metrics] table") from e
-        for canon, syns in (data.get("metrics") or {}).items():
-            if isinstance(syns, list):
-                out.setdefault(canon, [])
-                out[canon] += [str(s) for s in syns if str(s) not in out[canon]]
-    return tuple((canon, tuple(syns)) for canon, syns in out.items())
-
-
-def normalize_metric(text: str) -> str:
-    """Metric text as compared: no spaces, quotes, parentheses or 的."""
-    return _NORM_DROP.sub("", text)
-
-
-def _index(synonyms: Mapping[str, list[str]]) -> list[tuple[str, str]]:
-    pairs = [(normalize_metric(s), canon) for canon, syns in synonyms.items() for s in [canon, *syns]]
-    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
-
-
-@lru_cache(maxsize=1)
-def _default_index() -> list[tuple[str, str]]:
-    return _index(load_metric_synonyms())
-
-
-def canonical_metric(text: str, synonyms: Mapping[str, list[str]] | None = None) -> str:
-    """The canonical name of a metric, for matching figures and questions the same way.
-
-    "部门年度整体预算完成率" -> "预算执行率"; a specific prefix is kept: "执法综合业务费 执行率" ->
-    "执法综合业务费预算执行率"; a metric that ends with no synonym comes back normalised.
-
-    Args:
-        text: the metric as written (or the metric phrase of a question).
-        synonyms: canonical -> synonyms; default the packaged app/lexicon.toml [metrics].
-    """
-    t = normalize_metric(text)
-    for syn, canon in (_index(synonyms) if synonyms is not None else _default_index()):
-        if syn and t.endswith(syn):
-            prefix = re.sub(r"(?:项目|的)+$", "", t[: len(t) - len(syn)])
-            return canon if _GENERIC_PREFIX.match(prefix) else prefix + canon
-    return t
 
 
 # --- extraction ----------------------------------------------------------------------------------------
@@ -177,12 +114,15 @@ def _row_figures(text: str, row: TableRow, st: _TableState) -> list[tuple[Found,
     if filled_ind:
         st.indicator = cells[filled_ind[-1]].text
     elif not ind_cols:
-        first = next((c for c in cells if c.text and len(c.text) <= 40 and not _numeric_only(c.text)), None)
+        first = next((c for c in cells if c.text and len(c.text) <= 40 and not _numeric_only(c.text)
+                      and not re.search(r"[，。；,;]|\d", c.text)), None)  # a label, not a sentence
         st.indicator = first.text if first else ""
     indicator = re.sub(r"^其中[:：]?|\s+", "", st.indicator)
     ind_col = filled_ind[-1] if filled_ind else (ind_cols[-1] if ind_cols else -1)
     if not ind_cols:
         ind_col = next((i for i, c in enumerate(cells) if c.text and c.text == st.indicator), -1)
+    # the indicator column's header ("项目名称") says what the row label names: "…项目执行数" finds the row
+    ind_head = f"{header[ind_col]}：" if indicator and 0 <= ind_col < len(header) and header[ind_col] else ""
     row_units = {q.unit for c, r in zip(cells, roles, strict=False) if r in ("target", "actual") and _numeric_only(c.text)
                  for q in find_quantities(c.text) if q.unit}
     out: list[tuple[Found, dict[str, str], str]] = []
@@ -201,14 +141,14 @@ def _row_figures(text: str, row: TableRow, st: _TableState) -> list[tuple[Found,
             if f is not None:
                 if f.q.unit and f.q.unit not in cell.text:
                     extra["unit_inferred"] = "from the header, the column or a 单位 line"
-                out.append((f, extra, f"{ind} {col}：{cell.text}".strip()))
+                out.append((f, extra, f"{ind_head}{ind} {col}：{cell.text}".strip()))
             continue
         for f in figures_in_span(text, cell.start, cell.end):
             metric = f.metric
             if ind and (not metric or metric in ind or _TABLE_GENERIC.match(metric)):
                 metric = _UNIT_HINT.sub("", ind)
             k = f.kind if f.kind != "actual" else kind
-            out.append((replace(f, metric=metric, kind=k), extra, f"{ind} {col}：{f.sentence}".strip()))
+            out.append((replace(f, metric=metric, kind=k), extra, f"{ind_head}{ind} {col}：{f.sentence}".strip()))
     return out
 
 
@@ -233,7 +173,8 @@ def _bare_unit(c: _Cell, table_unit: str, pair_unit: str) -> str:
     hint = _UNIT_HINT.search(c.indicator)
     if hint:
         return hint.group(1)
-    return pair_unit or (table_unit if c.role in ("budget", "spent") else "")
+    money_column = c.role in ("budget", "spent") or bool(_MONEY_COLUMN.search(c.column))
+    return pair_unit or (table_unit if money_column else "")
 
 
 def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], ind_col: int) -> Found | None:
@@ -271,18 +212,35 @@ def _figure(doc: Document, chunks: list[Chunk], f: Found, extra: dict[str, str],
     if q.direction:
         info["direction"] = q.direction
     metric = re.sub(r"\s+", " ", f.metric).strip()
+    kind = f.kind
+    if kind == "actual" and info.get("source") == "prose" and chunk is not None and _target_section(chunk.section):
+        kind = "target"  # "（二）项目绩效目标 … 完成不少于15所学校的校舍维修改造": what was planned
     year = f.year or _year_of(extra.get("column", ""))
     if year and doc.year and year != doc.year:  # "2021年支出…" in a 2022 report: another year's figure
         info["year_in_text"] = str(year)
         metric = f"{year}年{metric}" if str(year) not in metric else metric
     return Figure(
-        doc_id=doc.id, doc_name=doc.name, metric=metric, canonical=canonical_metric(metric) if metric else "",
+        doc_id=doc.id, doc_name=doc.name, metric=metric, canonical=_canonical(metric, info.get("year_in_text", "")),
         context=re.sub(r"\s+", " ", context).strip(), value=q.value, unit=q.unit, base_value=q.base_value,
-        base_unit=q.base_unit, quantity_kind=q.kind, kind=f.kind, qualifier=q.qualifier, org=doc.org,
+        base_unit=q.base_unit, quantity_kind=q.kind, kind=kind, qualifier=q.qualifier, org=doc.org,
         year=doc.year, report_type=doc.report_type, section=chunk.section if chunk else "",
         start=f.ev_start, end=f.ev_end, evidence=doc.text[f.ev_start:f.ev_end], chunk_id=chunk.id if chunk else "",
         extra=info,
     )
+
+
+def _canonical(metric: str, other_year: str) -> str:
+    """The canonical name; a figure about another year than the report's keeps that year in it."""
+    if not metric:
+        return ""
+    canon = canonical_metric(metric)
+    return canon if not other_year or other_year in canon else f"{other_year}年{canon}"
+
+
+def _target_section(section: str) -> bool:
+    """The innermost heading names goals, not results: "（二）项目绩效目标", "年度绩效目标"."""
+    last = section.split(">")[-1]
+    return bool(_TARGET_SECTION.search(last)) and not _RESULT_SECTION.search(last)
 
 
 def _year_of(header: str) -> int | None:

@@ -6,87 +6,33 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ingest.units import (
+    CN_NOT_AFTER,
+    CN_ONE_IDIOM,
+    CNA,
+    DOWN_WORDS,
+    MAGNITUDES,
+    MASTER,
+    NOT_AFTER,
+    PER,
+    POST_QUALIFIERS,
+    PRE_QUALIFIERS,
+    UNIT_LIST,
+    UNITS,
+    UP_WORDS,
+    WEAK,
+    cn_to_decimal,
+)
+
 # Length-preserving: spans found in the translated text index the original text too.
 _WIDTH = str.maketrans("０１２３４５６７８９．％－＋−﹪", "0123456789.%-+-%")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CND = "零〇一二两三四五六七八九"
-_CNA = _CND + "十百千万亿"
-
-_NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM_CN = rf"[{_CND}十][{_CNA}]*(?:点[{_CND}]+)?"
-_SP = r"[ \u3000]{0,2}"
-
-# Things that look numeric but are not quantities; matched first and skipped.
-_SKIP = "|".join([
-    r"\d{4}\s*[-－—~～至到]\s*\d{4}\s*年",  # 2020-2023年
-    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?",  # 2020年12月31日
-    rf"[{_CND}]{{4}}年",  # 二〇二二年
-    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]",
-    r"\d{1,2}\s*月(?:份|底|初|末|中旬|上旬|下旬)?(?!\d)",
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)",  # 2022-12-31
-    r"\d{1,2}:\d{2}(?::\d{2})?",  # 09:30
-    r"[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*(?:第\s*)?\d*\s*号?",  # 〔2022〕12号
-    r"\d+\s*号",
-    r"0\d{2,3}\s*-\s*\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)",  # phone numbers
-    r"[（(\[【]\s*\d{1,2}\s*[）)\]】]",  # （2）
-    rf"第\s*(?:\d+|[{_CNA}]+)",  # 第3季度, 第一
-    r"(?:^|(?<=[\s。；;：:，,）)\]】“”\"]))\d{1,2}\s*[.．、](?=\s*(?:[^\d\s]|\d{4}\s*年))",  # list markers
-    r"(?<=[A-Za-z])[\d.]+|\d+(?=[A-Za-z])",  # codes: G20, 800M
-])
-_MASTER = re.compile(
-    rf"(?P<skip>{_SKIP})|百分之{_SP}(?P<pct>{_NUM_AR}|{_NUM_CN})|(?P<ar>{_NUM_AR})|(?P<cn>{_NUM_CN})",
-    re.MULTILINE,
-)
-
-_MAGNITUDES = [("万亿", 10**12), ("千万", 10**7), ("百万", 10**6), ("亿", 10**8), ("万", 10**4), ("千", 10**3)]
-
-# unit as written -> (base unit, kind); longest first when matching. A weak unit after a number followed by
-# a CJK character is usually a word ("3本级"), so weak units need a non-CJK character (or end) after them.
-_UNITS: dict[str, tuple[str, str]] = {
-    "元": ("元", "money"), "美元": ("美元", "money"),
-    "%": ("%", "percent"), "个百分点": ("百分点", "points"), "百分点": ("百分点", "points"),
-    "分": ("分", "score"),
-    "个工作日": ("个工作日", "duration"), "工作日": ("个工作日", "duration"), "个月": ("月", "duration"),
-    "个季度": ("季度", "duration"), "小时": ("小时", "duration"), "分钟": ("分钟", "duration"),
-    "天": ("天", "duration"), "日": ("天", "duration"), "周": ("周", "duration"), "年": ("年", "duration"),
-    "学时": ("学时", "duration"), "课时": ("课时", "duration"), "秒": ("秒", "duration"),
-    "平方米": ("平方米", "area"), "平方公里": ("平方公里", "area"), "平方千米": ("平方公里", "area"),
-    "亩": ("亩", "area"), "公顷": ("公顷", "area"),
-    "公里": ("公里", "other"), "千米": ("公里", "other"), "米": ("米", "other"), "吨": ("吨", "other"),
-    "公斤": ("公斤", "other"), "千克": ("公斤", "other"), "立方米": ("立方米", "other"),
-    "千瓦时": ("千瓦时", "other"), "千瓦": ("千瓦", "other"), "倍": ("倍", "other"),
-    "名": ("人", "count"), "位": ("人", "count"),
-}
-_COUNTS = ("个 家 家次 次 宗 宗次 人 人次 条 份 张 块 场 场次 期 支 起 项 篇 幅 台 处 件 户 所 辆 册 批 批次 门 套 座 间 "
-           "栋 棵 株 只 艘 架 架次 车次 班次 人日 本 部 种 类 轮 遍 届 份次 户次 个次 例 单 枚 盏 根 把 辆次 艘次 "
-           "人天 床 台次 条次 组 队 节 堂 期次 所次 头")
-for _u in _COUNTS.split():
-    _UNITS.setdefault(_u, (_u, "count"))
-_UNIT_LIST = sorted(_UNITS, key=len, reverse=True)
-_WEAK = set("本部种类轮遍届组队节单把根枚盏堂床年日周")
-_NOT_AFTER: dict[str, str] = {  # unit -> characters that, right after it, show it is part of a word
-    "分": "钟别之析配类解散布级管项批期成享担工支队段数值局院会摊档区拨发组秒部论化子流红歧界裂泌身寸外明量母",
-    "人": "民员大才力文身格道权工口性", "个": "人体性别案", "家": "庭属长具电乡园政务", "次": "要数序日级生年月之性",
-    "宗": "旨教族", "名": "单称义额录誉片", "条": "例件款理线码形幅", "份": "额子", "张": "贴榜挂力扬",
-    "场": "所地景馆合面", "期": "间限末初中待望刊货满", "支": "出付持援撑部配取行", "起": "来点步始止草码见到",
-    "项": "目下", "幅": "度", "台": "风账阶湾站州山上下后", "处": "理置罚室长级分于在所境", "户": "籍外口",
-    "所": "属在有以得需谓长辖", "批": "复准示评", "门": "户槛类诊口前", "座": "谈", "间": "隔接断",
-    "元": "素旦宵首", "头": "脑发部像号条目等衔版戴", "天": "然气津地下空", "米": "饭", "倍": "增", "位": "于置次列居数",
-}
-_PRE_QUALIFIERS = sorted(
-    "不少于 不低于 不多于 不超过 不高于 不大于 不小于 大于等于 小于等于 大约 将近 接近 约为 超过 高于 低于 多于 少于 "
-    "达到 约 近 逾 超 达 ≥ ≤ > < ＞ ＜ 大于 小于".split(), key=len, reverse=True)
-_POST_QUALIFIERS = ("以上", "以下", "以内", "之内", "左右", "内")
-_DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落")
-_UP_WORDS = ("增长", "增加", "上升", "提高", "提升")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_PER = re.compile(r"\s*[/／]\s*(人次|人|次|年|月|天|日|户|家|平方米|亩|吨|件|个|小时|公里|间|床|辆|套|项|台|张|份|场|期|批)")
-_CN_NOT_AFTER = "第周统唯逐同之初单划合归专均万其某进"  # a Chinese numeral after these is part of a word
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:，\d{3})+(?:\.\d+)?(?![\d，])")
 _RATIO_GAP = re.compile(r"\s*[/／]\s*")  # 168.5/10万 — a rate per 100000, not two amounts
-_CN_ONE_IDIOM = re.compile(r"起|次性|张图|条龙|门心思|件事|家人|人一")  # 一起, 一次性 ... are not quantities
+
+__all__ = ["Quantity", "cn_to_decimal", "decimals_of", "find_quantities", "format_value", "from_value", "parse_quantity",
+           "round_to", "same_quantity"]
 
 
 @dataclass(frozen=True)
@@ -120,40 +66,16 @@ class Quantity:
 def _split_unit(unit: str) -> tuple[Decimal, str]:
     """("万元") -> (10000, "元"); a unit that is itself a word ("千米") keeps factor 1; "万元/年" -> (10000, "元/年")."""
     num, slash, per = unit.partition("/")
-    if num in _UNITS or not num:
+    if num in UNITS or not num:
         return Decimal(1), unit
-    for mag, factor in _MAGNITUDES:
-        if num.startswith(mag) and (num == mag or num[len(mag):] in _UNITS):
+    for mag, factor in MAGNITUDES:
+        if num.startswith(mag) and (num == mag or num[len(mag):] in UNITS):
             return Decimal(factor), num[len(mag):] + slash + per
     return Decimal(1), unit
 
 
 def _scale_of(unit: str) -> Decimal:
     return _split_unit(unit)[0]
-
-
-def cn_to_decimal(s: str) -> Decimal:
-    """Chinese numeral to Decimal: "一千二百零三点二" -> 1203.2, "二〇二二" -> 2022, "两" -> 2."""
-    int_part, _, frac = s.partition("点")
-    if not any(c in "十百千万亿" for c in int_part):
-        digits = "".join(str(_CN_DIGITS[c]) for c in int_part) or "0"
-    else:
-        total = section = number = 0
-        for c in int_part:
-            if c in _CN_DIGITS:
-                number = _CN_DIGITS[c]
-            elif c in _CN_SMALL:
-                section += (number or 1) * _CN_SMALL[c]
-                number = 0
-            elif c == "万":
-                total += (section + number or 1) * 10**4
-                section = number = 0
-            elif c == "亿":
-                total = (total + section + number or 1) * 10**8
-                section = number = 0
-        digits = str(total + section + number)
-    frac_digits = "".join(str(_CN_DIGITS[c]) for c in frac)
-    return Decimal(f"{digits}.{frac_digits}" if frac_digits else digits)
 
 
 def _match_word(t: str, pos: int, words: tuple[str, ...] | list[str]) -> str:
@@ -165,13 +87,13 @@ def _match_word(t: str, pos: int, words: tuple[str, ...] | list[str]) -> str:
 
 def _unit_at(t: str, pos: int) -> str:
     """The unit starting at pos, or "" (checks word-collision rules)."""
-    for u in _UNIT_LIST:
+    for u in UNIT_LIST:
         if not t.startswith(u, pos):
             continue
         nxt = t[pos + len(u):pos + len(u) + 1]
-        if nxt and nxt in _NOT_AFTER.get(u, ""):
+        if nxt and nxt in NOT_AFTER.get(u, ""):
             continue
-        if u in _WEAK and nxt and _CJK.match(nxt) and nxt not in "以左内等的余多":
+        if u in WEAK and nxt and _CJK.match(nxt) and nxt not in "以左内等的余多":
             continue
         return u
     return ""
@@ -192,7 +114,7 @@ def _read_unit(t: str, pos: int, chinese: bool) -> tuple[str, str, int]:
     if p < len(t) and t[p] in "余多":
         approx, p = t[p], _skip_space(t, p + 1)
     mag, mag_end = "", p
-    for m, _ in _MAGNITUDES:
+    for m, _ in MAGNITUDES:
         if t.startswith(m, p) and (m != "千" or t.startswith("千元", p)):
             mag, mag_end = m, p + len(m)
             p = _skip_space(t, mag_end)
@@ -204,7 +126,7 @@ def _read_unit(t: str, pos: int, chinese: bool) -> tuple[str, str, int]:
         unit = ""
     if unit:
         end = p + len(unit)
-        per = _PER.match(t, end)
+        per = PER.match(t, end)
         if per:  # 200元/人, 5万元/年: a rate, not an amount
             unit, end = f"{unit}/{per.group(1)}", per.end()
         return mag + unit, approx, end
@@ -219,7 +141,7 @@ def _before(t: str, pos: int) -> tuple[str, str, int]:
     while p > 0 and t[p - 1] in " \u3000":
         p -= 1
     qual = ""
-    for q in _PRE_QUALIFIERS:
+    for q in PRE_QUALIFIERS:
         if t.endswith(q, 0, p):
             qual, p = q, p - len(q)
             break
@@ -227,7 +149,7 @@ def _before(t: str, pos: int) -> tuple[str, str, int]:
     while q0 > 0 and t[q0 - 1] in " \u3000":
         q0 -= 1
     stem = q0 - 1 if q0 > 0 and t[q0 - 1] == "了" else q0
-    for words, d in ((_DOWN_WORDS, "down"), (_UP_WORDS, "up")):
+    for words, d in ((DOWN_WORDS, "down"), (UP_WORDS, "up")):
         for w in words:
             if t.endswith(w, 0, stem):
                 return qual, d, stem - len(w)
@@ -237,7 +159,7 @@ def _before(t: str, pos: int) -> tuple[str, str, int]:
 def _make(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
     scale, core = _split_unit(unit)
     num, slash, per = core.partition("/")
-    base_unit, kind = _UNITS.get(num, ("", "other"))
+    base_unit, kind = UNITS.get(num, ("", "other"))
     if slash and kind == "count" and per == "次":  # 31场/次 is written for 31场次
         base_unit = base_unit + "次" if not base_unit.endswith("次") else base_unit
     elif slash:  # a rate keeps its denominator and is never an amount
@@ -272,7 +194,7 @@ def find_quantities(text: str) -> list[Quantity]:
     t = _ascii(text)
     out: list[Quantity] = []
     consumed = 0
-    for m in _MASTER.finditer(t):
+    for m in MASTER.finditer(t):
         if m.start() < consumed or m.group("skip") is not None:
             continue
         read = _read_number(m, t)
@@ -287,7 +209,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if direction == "down":
             value = -value
         base, base_unit, kind = _make(value, unit)
-        post = _match_word(t, _skip_space(t, end), _POST_QUALIFIERS)
+        post = _match_word(t, _skip_space(t, end), POST_QUALIFIERS)
         if post == "内" and kind != "duration":
             post = ""
         oend = _skip_space(t, end) + len(post) if post else end
@@ -302,17 +224,17 @@ def _read_number(m: re.Match[str], t: str) -> tuple[Decimal, str, str, int, int]
     """(value, unit, approx word, start, end) for one match of the master pattern, or None to skip it."""
     if m.group("pct") is not None:
         raw = m.group("pct")
-        value = cn_to_decimal(raw) if raw[0] in _CNA else Decimal(raw.replace(",", ""))
+        value = cn_to_decimal(raw) if raw[0] in CNA else Decimal(raw.replace(",", ""))
         return value, "%", "", m.start(), m.end()
     chinese = m.group("cn") is not None
     raw = m.group("cn") or m.group("ar")
     num_start, num_end = m.start(), m.end()
     if chinese:
-        if num_start and t[num_start - 1] in _CN_NOT_AFTER:
+        if num_start and t[num_start - 1] in CN_NOT_AFTER:
             return None  # 第一, 统一, 进一步 ...
         if raw[-1] in "万亿" and len(raw) > 1 and "点" not in raw:
             raw, num_end = raw[:-1], num_end - 1  # 三万元: 万 is the magnitude of the unit
-        if raw == "一" and _CN_ONE_IDIOM.match(t, num_end):
+        if raw == "一" and CN_ONE_IDIOM.match(t, num_end):
             return None
         value = cn_to_decimal(raw)
     else:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 HEADER_WORDS = re.compile(
     r"指标|目标|预期|实现值|完成值|实际|预算数|执行数|执行率|得分|分值|项目名称|单位名称|年度|序号|权重|评分|计划|偏差"
     r"|^(?:19|20)\d{2}\s*年"
-    r"|预算|决算|完成情况|备注|原因|金额"
+    r"|预算|决算|完成情况|备注|原因|金额|支出|收入|^项目$|资金来源|^单位$"
 )
+BARE_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
 SENTENCE_PUNCT = re.compile(r"[，。；;,！？!?]")
 QUANTITY = re.compile(r"\d\s*(?:%|万|亿|元|次|个|人|家|项|份|条|宗|天|小时|分(?!值))")
 
@@ -52,7 +53,8 @@ def looks_like_header(cells: list[str]) -> bool:
     filled = [c for c in cells if c.strip()]
     if len(filled) < 2:
         return False
-    if not all(len(c) <= 24 and not SENTENCE_PUNCT.search(c) and not QUANTITY.search(c) for c in filled):
+    if not all(len(c) <= 24 and not SENTENCE_PUNCT.search(c) and not QUANTITY.search(c) and not BARE_NUMBER.match(c)
+               for c in filled):
         return False
     named = [c for c in filled if HEADER_WORDS.search(c)]
     return len(named) * 2 >= len(filled)

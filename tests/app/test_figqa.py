@@ -290,3 +290,94 @@ def test_synthetic_look_alike_reports(tmp_path: Path) -> None:
         fails += f
     good, n, ref, n_un = totals
     assert good >= 0.98 * n and ref == n_un, fails
+
+
+# ---- rules learned on reports written by other agencies (tests/data/unseen) --------------------------------
+
+def _qa_of(tmp_path: Path, texts: dict[str, str]) -> tuple[FigureQA, list[CatalogEntry]]:
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return _build([tmp_path / name for name in texts])
+
+
+def _ask(built: tuple[FigureQA, list[CatalogEntry]], question: str) -> Answer | None:
+    qa, catalog = built
+    q = parse(question, catalog, LEX)
+    return qa.scope_refusal(q) or qa.answer(q)
+
+
+LONGHU = ("汕头市龙湖区民政局2021年度部门整体支出绩效自评报告\n\n一、部门整体支出情况\n\n"
+          "2021年部门年初预算数为35,628,400.00元，年中追加调整后全年预算数为41,297,563.18元。\n\n"
+          "2021年部门全年支出40,356,912.45元，预算执行率97.72%。其中：基本支出9,862,345.20元，较上年增长12.5%；"
+          "项目支出30,494,567.25元，较上年下降3.4%。“三公”经费支出28.64万元，较上年下降6.2%。\n\n"
+          "全区登记社会组织318家，年检率为92%，同比下降3个百分点。\n")
+DONGGUAN = ("# 东莞市交通运输局2023年度部门整体支出绩效自评报告\n\n## 一、预算执行情况\n\n"
+            "| 项目 | 年初预算数（万元） | 调整后预算数（万元） | 实际支出数（万元） | 预算执行率 |\n| --- | --- | --- | --- | --- |\n"
+            "| 基本支出 | 4,352.16 | 4,418.90 | 4,401.27 | 99.60% |\n| 项目支出 | 56,870.00 | 61,235.48 | 58,102.65 | 94.88% |\n"
+            "| 合计 | 61,222.16 | 65,654.38 | 62,503.92 | 95.20% |\n\n## 二、绩效指标\n\n"
+            "| 指标名称 | 目标值 | 完成值 |\n| --- | --- | --- |\n| 公交准点率 | ≥90% | 88.7% |\n")
+
+
+@pytest.mark.parametrize("question, value", [
+    ("龙湖区民政局2021年全年预算数", "41297563.18"),  # never the 年初预算数 beside it
+    ("龙湖区民政局2021年年初预算数是多少", "35628400.00"),
+    ("龙湖区民政局2021年调整后预算", "41297563.18"),  # 全年预算数 after 追加调整 is the adjusted budget
+    ("龙湖区民政局2021年全年预算数比年初预算数多多少", "5669163.18"),
+    ("龙湖区民政局2021年基本支出较上年增长了多少", "12.5"),  # the change, not the amount
+    ("龙湖区民政局2021年项目支出同比变化多少", "-3.4"),
+    ("龙湖区社会组织年检率同比下降了几个百分点", "-3"),
+])
+def test_look_alike_budgets_and_changes(tmp_path: Path, question: str, value: str) -> None:
+    a = _ask(_qa_of(tmp_path, {"03.txt": LONGHU}), question)
+    assert a is not None and not a.refused and a.value == Decimal(value), a.answer if a else None
+
+
+def test_a_change_question_never_gets_another_metric_or_a_level(tmp_path: Path) -> None:
+    built = _qa_of(tmp_path, {"03.txt": LONGHU})
+    for question in ["龙湖区民政局2021年全年支出较上年增长多少",  # only 三公经费 and the two parts report a change
+                     "龙湖区民政局2021年预算执行率较上年提高了多少", "龙湖区民政局2021年项目支出较上年增加了多少万元"]:
+        a = _ask(built, question)
+        assert a is not None and a.refused, (question, a.answer if a else None)
+    a = _ask(built, "龙湖区民政局2021年本年支出多少万元")
+    assert a is not None and "（合4035.69万元）" in a.answer  # asked in 万元, written in 元
+
+
+def test_the_whole_table_row_answers_for_the_department(tmp_path: Path) -> None:
+    built = _qa_of(tmp_path, {"04.md": DONGGUAN})
+    for question, value in [("东莞市交通运输局2023年预算执行率是多少", "95.20"), ("东莞交通局2023年项目支出的预算执行率", "94.88"),
+                            ("2023年东莞市交通运输局实际支出合计多少", "62503.92"), ("东莞市交通运输局2023年项目支出", "58102.65"),
+                            ("东莞市交通运输局2023年调整后预算数比年初预算数增加了多少", "4432.22")]:
+        a = _ask(built, question)
+        assert a is not None and not a.refused and a.value == Decimal(value), (question, a.answer if a else None)
+    a = _ask(built, "东莞市交通运输局公交准点率的目标值是多少")
+    assert a is not None and "≥90%" in a.answer  # a target keeps its bound
+    a = _ask(built, "东莞市交通运输局基本支出执行率比项目支出执行率高多少")
+    assert a is not None and (a.value, a.unit) == (Decimal("4.72"), "个百分点")  # rates differ by points
+
+
+def test_an_adjustment_is_no_budget_and_a_weight_is_no_target(tmp_path: Path) -> None:
+    text = ("2022年度项目支出绩效自评表\n\n项目名称：基层医疗卫生机构能力提升项目\n主管部门：江门市蓬江区卫生健康局\n\n"
+            "单位：万元\n项目名称\t年初预算数\t全年预算数\t全年执行数\t执行率\n校舍维修改造\t1850.00\t1620.45\t1433.78\t88.48%\n\n"
+            "校舍维修改造项目年中调减预算229.55万元。\n\n"
+            "三级指标\t年度指标值\t实际完成值\t分值\t得分\n培训人次\t≥600人次\t552人次\t10\t9\n居民满意度\t≥90%\t94.3%\t10\t10\n")
+    built = _qa_of(tmp_path, {"09.txt": text})
+    a = _ask(built, "校舍维修改造项目预算数")
+    assert a is not None and "229.55" not in a.answer  # the amount cut is not the budget
+    a = _ask(built, "校舍维修改造项目全年预算比年初预算调减了多少")
+    assert a is not None and a.value == Decimal("229.55") and "1850.00" in (a.formula or "")
+    a = _ask(built, "基层医疗卫生机构能力提升项目哪些指标未达到年度指标值")
+    assert a is not None and "培训人次" in a.answer and "10分" not in a.answer and "满意度" not in a.answer
+
+
+def test_comparing_years_of_one_organisation_names_the_year(tmp_path: Path) -> None:
+    texts = {f"{y}.txt": f"中山市司法局{y}年度部门整体支出绩效自评报告\n\n{y}年部门全年支出{v}万元，预算执行率{r}%。\n"
+             for y, v, r in [(2021, "9598.31", "97.18"), (2022, "9987.40", "98.86")]}
+    built = _qa_of(tmp_path, texts)
+    a = _ask(built, "中山市司法局预算执行率哪年更高")
+    assert a is not None and "2022年更高" in a.answer and "97.18%" in a.answer
+    a = _ask(built, "中山市司法局2022年预算执行率比2021年提高了多少")
+    assert a is not None and (a.value, a.unit) == (Decimal("1.68"), "个百分点")
+    a = _ask(built, "中山司法局2021年预算执行率")  # the name resolves
+    assert a is not None and a.value == Decimal("97.18")
+    a = _ask(built, "佛山司法局2021年预算执行率")  # another city's bureau: refused, never 中山's figure
+    assert a is not None and a.refused

@@ -69,6 +69,71 @@ def test_place_like_words_are_not_organisations(question: str) -> None:
     assert p(question).unknown_org is None
 
 
+DISTRICT = "汕头市龙湖区民政局"
+ONE = [CatalogEntry(DISTRICT, 2021, "003.txt", None)]
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("中山司法局2021年年初预算", "中山司法局"),  # a department no report has, after a word no place suffix ends
+    ("司法局2021年年初预算是多少", "司法局"),
+    ("2021年区财政局预算执行率", "区财政局"),
+    ("汕头市民政局2021年预算执行率", "汕头市民政局"),  # the city bureau, not the district one ("市民" is no word here)
+    ("澄海民政局2021年预算执行率", "澄海民政局"),  # another district's bureau
+    ("汕头民政局2021年预算执行率", "汕头民政局"),
+])
+def test_departments_named_without_a_known_region_are_unknown(question: str, unknown: str) -> None:
+    q = p(question, ONE)
+    assert (q.unknown_org, q.orgs) == (unknown, [])
+
+
+@pytest.mark.parametrize("question", ["民政局2021年预算执行率", "区民政局2021年预算执行率", "龙湖民政局2021年预算执行率"])
+def test_a_department_of_the_one_catalog_organisation_resolves(question: str) -> None:
+    q = p(question, ONE)
+    assert (q.orgs, q.unknown_org) == ([DISTRICT], None)
+
+
+@pytest.mark.parametrize("question, metric, hint, unit_word", [
+    ("龙湖区民政局2021年基本支出较上年增长了多少", "基本支出", None, None),  # an amount, a % or points
+    ("龙湖区民政局2021年项目支出同比变化多少", "项目支出", None, None),
+    ("龙湖区社会组织年检率同比下降了几个百分点", "社会组织年检率", "points", "个百分点"),
+    ("2021年65岁及以上老年人健康管理率较上年下降了几个百分点", "65岁及以上老年人健康管理率", "points", "个百分点"),
+    ("农业总产值增长了百分之多少", "农业总产值", "percent", None),
+])
+def test_change_questions_ask_for_a_reported_change(question: str, metric: str, hint: str | None,
+                                                    unit_word: str | None) -> None:
+    q = p(question, ONE)
+    assert (q.metric_text, q.unit_hint, q.unit_word, q.asks_change, q.qtype) == (metric, hint, unit_word, True, "lookup")
+    assert q.asks_number
+    assert not p("海珠区应急管理局2022年收入预算比年初预算调增了多少").asks_change  # a difference of two figures
+    assert not p("2022年海珠区预算执行率是多少").asks_change
+
+
+@pytest.mark.parametrize("question, hint, unit_word", [
+    ("教育信息化建设项目全年执行了多少钱", "money", "钱"), ("2021年新建高标准农田多少亩", "area", "亩"),
+    ("强制免疫多少万头", "count", "万头"), ("婚姻登记多少对", "count", "对"), ("农村公路养护多少公里", "other", "公里"),
+])
+def test_unit_words_give_the_kind_of_figure(question: str, hint: str, unit_word: str) -> None:
+    q = p(question)
+    assert (q.unit_hint, q.unit_word) == (hint, unit_word)
+    assert unit_word not in q.metric_text
+
+
+def test_questions_for_words_go_to_the_text_route() -> None:
+    for question in ["南海区农村生活污水治理专项资金绩效评价由哪家机构实施", "清城区群众文化体育活动经费项目的实施单位是哪些",
+                     "食品安全抽检监测专项经费存在哪些问题"]:
+        assert p(question).qtype == "text", question
+    assert p("东莞农村公路养护里程目标").qtype == "lookup"
+
+
+def test_which_year_compares_every_year_of_the_organisation() -> None:
+    catalog = [CatalogEntry("中山市司法局", 2021, "a.txt", None), CatalogEntry("中山市司法局", 2022, "b.txt", None)]
+    q = parse("中山市司法局预算执行率哪年更高", catalog, LEX)
+    assert (q.qtype, q.pairs, q.metric_text) == ("comparison", [("中山市司法局", 2021), ("中山市司法局", 2022)],
+                                                 "预算执行率")
+    q = parse("中山市司法局2022年预算执行率比2021年提高了多少", catalog, LEX)
+    assert (q.op, q.parts) == ("diff_years", ["预算执行率"])  # not "预算执行率" minus "提"
+
+
 def test_a_region_shared_by_two_organisations_is_ambiguous() -> None:
     catalog = [*CATALOG, CatalogEntry("广州市海珠区财政局", 2022, "002.txt", None)]
     q = p("2022年海珠区预算执行率是多少", catalog)
@@ -80,6 +145,7 @@ def test_a_region_shared_by_two_organisations_is_ambiguous() -> None:
 @pytest.mark.parametrize("text, years", [
     ("2022年海珠区", [2022]), ("2022年度海珠区", [2022]), ("二〇二二年海珠区", [2022]), ("22年海珠区", [2022]),
     ("2020年和2022年", [2020, 2022]), ("本年支出2681万元", []), ("三年行动", []), ("海珠区2022预算执行率", [2022]),
+    ("2022年65岁及以上老年人", [2022]), ("2022年1.5万人", [2022]),
 ])
 def test_years(text: str, years: list[int]) -> None:
     assert [y for y, *_ in years_in(text)] == years

@@ -215,7 +215,59 @@ def test_figures_of_another_year_say_so() -> None:
     assert table[0].extra["year_in_text"] == "2021" and "year_in_text" not in table[1].extra
 
 
+def test_goal_sections_bracketed_targets_and_full_marks() -> None:
+    figs = figures_of("一、项目基本情况\n\n（二）项目绩效目标\n\n1.完成不少于15所学校的校舍维修改造。\n\n"
+                      "二、项目绩效目标完成情况\n\n完成12所学校的校舍维修改造。全年城镇新增就业5,628人，"
+                      "完成年度目标任务（4,500人）的125.07%。效益指标得分28.3分（满分30分）。\n")
+    assert by_value(figs, "15", "所").kind == "target"  # a goal section: what was planned
+    assert by_value(figs, "12", "所").kind == "actual"
+    goal, share = by_value(figs, "4500", "人"), by_value(figs, "125.07", "%")
+    assert (goal.kind, goal.metric) == ("target", "年度目标任务")
+    assert (share.kind, share.metric) == ("actual", "完成年度目标任务")  # the label before the brackets
+    full = by_value(figs, "30", "分")
+    assert (full.kind, full.metric) == ("target", "效益指标满分")
+    assert by_value(figs, "28.3", "分").kind == "actual"
+
+
+def test_canonical_names_drop_who_and_when() -> None:
+    assert canonical_metric("市卫健委2022年度部门整体支出绩效评价得分") == "自评得分"
+    assert canonical_metric("区人社局年初预算") == "年初预算"
+    assert canonical_metric("合计 执行率") == "预算执行率"
+    assert canonical_metric("2021年部门年初预算") != "年初预算"  # another year is never dropped
+    assert canonical_metric("部门全年实际支出") == "本年支出"
+    figs = figures_of("2021年年初预算2000万元，2022年年初预算2500万元。", year=2022)
+    assert by_value(figs, "2000", "万元").canonical.startswith("2021年")
+    assert by_value(figs, "2500", "万元").canonical == "年初预算"
+
+
 # --- tables --------------------------------------------------------------------------------------------
+
+def test_spending_columns_and_unknown_columns_are_named() -> None:
+    figs = figures_of("部门预算收支情况表（单位：万元）\n项目\t年初预算\t调整后预算\t全年支出\t上年支出\n"
+                      "基本支出\t986.40\t1,012.55\t1,009.80\t950.00\n")
+    spent = by_value(figs, "1009.80", "万元")  # "全年支出" is what was spent, in the table's 万元
+    assert (spent.kind, spent.metric) == ("actual", "基本支出 全年支出")
+    last = by_value(figs, "950.00", "万元")
+    assert last.metric == "基本支出 上年支出"  # a previous period's column is always named
+
+
+def test_a_sentence_in_a_cell_is_no_row_label() -> None:
+    figs = figures_of("年度总体目标\t预期目标\t实际完成情况\n"
+                      "\t完成45台以上医疗设备配置，培训基层医务人员600人次以上。\t完成48台医疗设备配置，培训552人次。\n")
+    assert "552" not in by_value(figs, "600", "人次").metric
+
+
+def test_rates_per_population_are_not_figures() -> None:
+    figs = figures_of("三级指标\t指标值\t实际完成值\n甲乙类传染病发病率\t≤200/10万\t168.5/10万\n")
+    assert figs == []
+
+
+def test_full_width_thousands_separators_from_ocr() -> None:
+    figs = figures_of("２０２１年部门年初预算为２，８４６．５０万元，完成农村“厕所革命”改造１，０５６户。", year=2021)
+    assert by_value(figs, "2846.50", "万元").canonical == "年初预算"
+    assert by_value(figs, "1056", "户").kind == "actual"
+
+
 
 def test_performance_table_targets_and_actuals() -> None:
     figs = figures_of("某局2023年部门整体绩效完成情况表\n\n关键指标\t预期实现值\t年度完成值\n"

@@ -120,9 +120,21 @@ def test_ranges_are_marked() -> None:
     assert [q.note for q in qs] == ["range", "range"]
 
 
-def test_thousands_separator_is_not_a_clause_comma() -> None:
-    assert [q.text for q in find_quantities("58，972人") if q.unit] == ["972人"]
+def test_thousands_separators_ascii_and_full_width() -> None:
     assert [q.text for q in find_quantities("支出1,234,567.89元")] == ["1,234,567.89元"]
+    # full-width commas between groups of three digits are separators (IME input, OCR of PDF tables)
+    assert [(q.text, q.value) for q in find_quantities("58，972人")] == [("58，972人", Decimal("58972"))]
+    assert [q.value for q in find_quantities("年初预算为2，846.50万元，调整后预算为3，512.38万元")] == [
+        Decimal("2846.50"), Decimal("3512.38")]
+    # anything else is a clause comma: "3，4项", "12，34人", "1,2，345元"
+    assert [q.value for q in find_quantities("3，4项")] == [Decimal(3), Decimal(4)]
+    assert [q.value for q in find_quantities("分别为12，34人")] == [Decimal(12), Decimal(34)]
+
+
+def test_a_rate_per_population_is_not_two_amounts() -> None:
+    assert {q.note for q in find_quantities("甲乙类传染病发病率168.5/10万")} == {"ratio"}
+    assert parse_quantity("≤200/10万") is None
+    assert [q.unit for q in find_quantities("补助200元/人")] == ["元/人"]
 
 
 def test_word_collisions_are_not_units() -> None:
@@ -197,3 +209,10 @@ def test_from_value_handles_gold_units() -> None:
 def test_whole_sentence_in_order() -> None:
     text = "本年支出2681.33万元，其中基本支出2134.84万元，项目支出546.49万元。预算执行率为98.15%。"
     assert [q.text for q in find_quantities(text)] == ["2681.33万元", "2134.84万元", "546.49万元", "98.15%"]
+
+
+def test_livestock_and_pairs_are_counted() -> None:
+    assert [(q.value, q.unit, q.kind) for q in find_quantities("强制免疫28.6万头（羽）")] == [
+        (Decimal("28.6"), "万头", "count")]
+    assert [q.unit for q in find_quantities("全年办理婚姻登记4,126对。")] == ["对"]
+    assert [q.unit for q in find_quantities("共3对夫妻")] == [""]  # "对" before a word is a preposition
