@@ -27,7 +27,7 @@ class Retrieved:
     chunk_id: str
     doc: str
     section: str
-    text: str
+    text: str  # the exact source span of the chunk (Document.text[start:end])
     score: float
 
 

@@ -206,7 +206,7 @@ class Assistant:
 
     def _retrieved(self, question: str, q: Query) -> list[Retrieved]:
         hits = self._search(question, q)
-        return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, h.chunk.text, h.score) for h in hits]
+        return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.score) for h in hits]
 
     def _source(self, chunk: Chunk) -> str:
         return self.state().texts.get(chunk.doc_id, "")[chunk.start:chunk.end]
@@ -225,7 +225,7 @@ class Assistant:
             return Answer(question=question, answer="", route="naive")
         cites = [Citation(h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.chunk.start, h.chunk.end,
                           h.chunk.id) for h in hits]
-        retrieved = [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, h.chunk.text, h.score) for h in hits]
+        retrieved = [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.score) for h in hits]
         return Answer(question=question, answer=cites[0].text, route="naive", citations=cites, retrieved=retrieved)
 
     def close(self) -> None:
