@@ -248,7 +248,29 @@ def _by_sentence(question: str, key: str, asked: Asked | None, hits: list[Scored
     doc = docs[chunk.doc_id]
     if asked is not None and asked.topic.listing:
         s, e = _paragraph(doc.text, s, e)
+    e = _list_after(doc, s, e)
     return _cite(question, chunk, doc.text, s, e, retrieved)
+
+
+def _list_after(doc: _Doc, s: int, e: int) -> int:
+    """A sentence that introduces a list ("主要职责是：") is quoted with the lines that follow it, up to the
+    next heading or MAX_QUOTE characters (whole lines only)."""
+    if not doc.text[s:e].rstrip().endswith(("：", ":")):
+        return e
+    heads = {h.start for h in doc.headings}
+    end = pos = e
+    while pos < len(doc.text):
+        nl = doc.text.find("\n", pos)
+        line_end = len(doc.text) if nl < 0 else nl
+        line = doc.text[pos:line_end]
+        if pos in heads or (line.strip() and _is_label(doc, pos, line_end)):
+            break
+        if line.strip():
+            if line_end - s > MAX_QUOTE:
+                break
+            end = line_end
+        pos = line_end + 1
+    return end
 
 
 def _may_answer(words: list[str], focus: list[str], report: str) -> bool:

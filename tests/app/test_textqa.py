@@ -159,3 +159,12 @@ def test_inline_list_paragraph_is_quoted_whole() -> None:
 def test_no_hits_is_a_refusal() -> None:
     ans = answer_text("问题", "问题", [], lambda c: "")
     assert ans.refused and ans.route == "text"
+
+
+def test_sentence_introducing_a_list_is_quoted_with_the_list() -> None:
+    report = ("某区民政局2023年度部门整体支出绩效自评报告\n\n一、部门基本情况\n\n某区民政局的主要职能是：\n\n"
+              "1.负责全区社会救助工作。\n\n2.负责养老服务体系建设。\n\n3.负责婚姻登记管理。\n\n二、自评结论\n\n"
+              "自评等级为“良”。\n")
+    answer, refused, _ = _ask("民政局的主要职能是什么", "主要职能", report)
+    assert not refused and answer.startswith("某区民政局的主要职能是：")
+    assert "养老服务体系建设" in answer and "婚姻登记管理" in answer and "自评" not in answer
