@@ -8,7 +8,8 @@ RATIO = re.compile(r"^(?P<a>.+?)(?:在|于)?占(?P<b>.+?)(?:的)?(?:比例|比�
 RATIO_IN = re.compile(r"^(?P<a>.+?)在(?P<b>.+?)中(?:的)?(?:占比|比重|比例)")
 UP, DOWN = r"调增|增加|增长|提高|提升|上升|多|高|超出|超过", r"调减|减少|下降|降低|少|低|节约|结余"
 DIFF = re.compile(rf"^(?P<a>.+?)(?:相较于|相较|相比|比|较)(?P<b>.{{2,}}?)(?P<dir>{UP}|{DOWN}|相差|差)了?(?:多少|几)?")
-DIFF_AMOUNT = re.compile(r"^(?P<a>.+?)(?:与|和|跟)(?P<b>.+?)(?:的)?(?:差额|差值|差距|相差)")
+DIFF_AMOUNT = re.compile(r"^(?P<a>.+?)(?:与|和|跟)(?P<b>.+?)(?:之间)?(?:的)?(?:差额|差值|差距|相差|差)")
+MINUS = re.compile(r"^(?P<a>.+?)减去(?P<b>.{2,}?)(?:的差|后|等于|是|为)?$")
 SUM = re.compile(r"^(?P<a>.+?)(?:和|与|及|加上|加|、)(?P<b>.+?)(?:的)?(?:合计|总计|之和|总和|加起来|共计|一共|总共)")
 PREVIOUS = re.compile(r"(?:上|去|前一|上一)年(?:同期|度)?|同期|上期|上年度|年初")
 # a change against an earlier period asked for: "较上年增长了多少", "同比下降几个百分点", "比上年提高了多少"
@@ -44,7 +45,7 @@ def computed_op(metric: str, n_years: int) -> tuple[str | None, list[str], int]:
                                         metric)):
         base = strip_edges(metric[:m.start()] + m["rest"])
         return "diff_years", [base], -1 if re.fullmatch(DOWN, m["dir"]) else 1
-    if m := DIFF_AMOUNT.match(metric):
+    if m := DIFF_AMOUNT.match(metric) or MINUS.match(metric):
         return "diff", [strip_edges(m["a"]), strip_edges(m["b"])], 1
     if m := SUM.match(metric):
         return "sum", [strip_edges(m["a"]), strip_edges(m["b"])], 1

@@ -176,6 +176,14 @@ def test_computed_answers_show_formula_and_cite_inputs(qa: FigureQA) -> None:
     assert "三公经费" in a.reason
 
 
+@pytest.mark.parametrize("question", ["2022年海珠区收入预算和年初预算差多少",
+                                      "2022年海珠区收入预算减去年初预算是多少",
+                                      "2022年海珠区收入预算与年初预算之间的差额"])
+def test_differences_asked_in_other_words(qa: FigureQA, question: str) -> None:
+    a = answered(qa, question)
+    assert (a.route, a.value, a.unit) == ("computed", Decimal("105.30"), "万元")
+
+
 def test_comparison_names_the_higher_and_cites_both(qa: FigureQA) -> None:
     a = answered(qa, "2020年广州市应急管理局和2022年海珠区应急管理局，谁的预算执行率更高")
     assert a.route == "comparison" and "2020年广州市应急管理局更高" in a.answer
