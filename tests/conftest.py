@@ -73,3 +73,15 @@ def seeded_hash_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert all(r.status != "error" for r in res), res
     a.close()
     yield d
+
+
+def ingest_and_eval(assistant: object, folder: Path, gold: Path, out: Path) -> dict:
+    """Ingest every report in ``folder`` (each must be added and tagged) and score ``gold`` through ``ask``."""
+    from app.pipeline import Assistant
+    from eval.run import run_eval
+
+    assert isinstance(assistant, Assistant)
+    results = assistant.ingest([folder])
+    assert results and all(r.status == "added" for r in results), [(r.name, r.message) for r in results]
+    assert all(r.org and r.year for r in results), [(r.name, r.org, r.year) for r in results]
+    return run_eval(gold, assistant.ask, out, progress=False)
