@@ -97,7 +97,7 @@ def listing(qa: FigureQA, q: Query) -> Answer:
                 continue  # "执行率低于95%的项目": the department's own rate is not a project
             checked.append(f)
             if (f.base_value < limit) if op == "<" else (f.base_value > limit):
-                rows.append((f"{qa.label(f, metric)}：{f.display}", [f]))
+                rows.append((f"{qa.label(f, metric, 32)}：{f.display}", [f]))
         head = f"{metric}{'低于' if op == '<' else '高于'}{limit}{unit}的"
     if not checked:
         return refusal(q.question, f"{who}报告中没有可以核对的{'目标值与完成值' if op == 'missed' else q.metric_text}")

@@ -257,10 +257,10 @@ class FigureQA:
         return answer_found(self, q, found)
 
     @staticmethod
-    def label(f: Figure, asked: str) -> str:
+    def label(f: Figure, asked: str, max_len: int = 14) -> str:
         """How the metric is named in the answer: the report's own words when short, else the question's."""
         m = re.sub(r"[（(][^（()）]*[)）]|[“”\"]", "", f.metric).strip("、，, ")
-        if m and len(m) <= 14 and not re.search(r"\d", m) and not m.startswith(("、", "为", "在")):
+        if m and len(m) <= max_len and not re.search(r"\d", m) and not m.startswith(("、", "为", "在")):
             return m
         return asked or f.canonical
 
