@@ -138,9 +138,9 @@ class Assistant:
             raise NotFound(f"no document with id or name {id_or_name!r}; `reportqa docs list` shows what exists")
         from ingest.pipeline import ingest_file
 
-        with self._lock:
-            self.store.delete_document(info.id)
-            return ingest_file(Path(info.path), self.store, self.chroma)
+        with self._lock:  # replaced in one step: a missing or broken file leaves the stored version as it was
+            return ingest_file(Path(info.path), self.store, self.chroma, org=info.org, year=info.year,
+                               report_type=info.report_type, force=True)
 
     def figures(self, *, org: str | None = None, year: int | None = None,
                 metric: str | None = None) -> list[Figure]:

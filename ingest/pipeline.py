@@ -44,8 +44,12 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str | None = None,
-                year: int | None = None, report_type: str | None = None) -> IngestResult:
-    """Ingest one report. Bad input comes back as an "error" result naming the file; nothing stored changes."""
+                year: int | None = None, report_type: str | None = None, force: bool = False) -> IngestResult:
+    """Ingest one report. Bad input comes back as an "error" result naming the file; nothing stored changes.
+
+    ``force`` processes an unchanged file again (after an upgrade of cleaning or extraction); the stored
+    version is replaced in one step, so a failure leaves it as it was.
+    """
     from vectorstore.bm25 import tokenize
 
     try:
@@ -53,7 +57,8 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
     except ReportQAError as e:
         return IngestResult(path.name, "error", str(e))
     old = store.get_document(doc.name)
-    if old and old.id == doc.id and (old.org, old.year, old.report_type) == (doc.org, doc.year, doc.report_type):
+    if (old is not None and old.id == doc.id and not force
+            and (old.org, old.year, old.report_type) == (doc.org, doc.year, doc.report_type)):
         return IngestResult(doc.name, "unchanged", "already ingested, file unchanged", doc.id,
                             old.n_chunks, old.n_figures, old.org, old.year)
     chunks = split(doc)

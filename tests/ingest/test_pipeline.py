@@ -91,3 +91,17 @@ def test_delete_removes_everything(hash_settings: Settings, tmp_path: Path) -> N
 
     with pytest.raises(NotFound):
         a.delete_document(r.doc_id)
+
+
+def test_reingest_replaces_in_place_and_keeps_the_document_when_the_file_is_gone(
+        hash_settings: Settings, tmp_path: Path) -> None:
+    a = Assistant(hash_settings)
+    f = _copy(tmp_path)
+    first = a.ingest([f], org="广州市海珠区应急管理局")[0]
+    again = a.reingest(first.doc_id)
+    assert again.status == "replaced" and again.doc_id == first.doc_id and again.org == "广州市海珠区应急管理局"
+    assert a.chroma.collection.count() == first.n_chunks
+    f.unlink()
+    failed = a.reingest("haizhu.txt")
+    assert failed.status == "error" and "haizhu.txt" in failed.message
+    assert [d.id for d in a.documents()] == [first.doc_id] and len(a.figures()) == first.n_figures
