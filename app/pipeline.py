@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from app.answer import Answer, Citation, Retrieved
+from app.answer import Answer, Citation
 from app.config import Settings
 from app.errors import NotFound
 
@@ -37,6 +37,10 @@ class _State:
     texts: dict[str, str]
     figqa: FigureQA
     retriever: HybridRetriever
+
+    def source(self, chunk: Chunk) -> str:
+        """The exact text of a chunk: ``Document.text[start:end]``."""
+        return self.texts.get(chunk.doc_id, "")[chunk.start:chunk.end]
 
 
 class Assistant:
@@ -151,9 +155,12 @@ class Assistant:
 
     # ---- questions ----------------------------------------------------------------------------------
     def parse(self, question: str, *, org: str | None = None, year: int | None = None) -> Query:
+        return self._parse(self.state(), question, org, year)
+
+    def _parse(self, st: _State, question: str, org: str | None, year: int | None) -> Query:
         from app.question import parse
 
-        q = parse(question, self.state().catalog, self.lexicon)
+        q = parse(question, st.catalog, self.lexicon)
         if org and org not in q.orgs:
             q.orgs = [org]
         if year and year not in q.years:
@@ -164,32 +171,33 @@ class Assistant:
         """Rewrite a follow-up ("那2021年呢？") against the previous question."""
         from app.question import rewrite_followup
 
-        return rewrite_followup(question, self.parse(previous_question), self.state().catalog, self.lexicon)
+        st = self.state()
+        return rewrite_followup(question, self._parse(st, previous_question, None, None), st.catalog, self.lexicon)
 
     def ask(self, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
         """Answer one question: figure table first, then text retrieval; refuse when nothing supports it."""
         t0 = time.perf_counter()
         question = question.strip()
-        ans = self._naive(question) if self.config == "naive" else self._ask(question, org, year)
+        st = self.state()  # one consistent view of the stores for the whole answer
+        ans = self._naive(st, question) if self.config == "naive" else self._ask(st, question, org, year)
         ans.latency_ms = (time.perf_counter() - t0) * 1000
         return ans
 
-    def _ask(self, question: str, org: str | None, year: int | None) -> Answer:
+    def _ask(self, st: _State, question: str, org: str | None, year: int | None) -> Answer:
         from app.answer import refusal
+        from app.retrieve import as_retrieved
         from app.textqa import answer_text
 
-        st = self.state()
         if not st.catalog:
             return refusal(question, "还没有导入任何报告：先运行 `reportqa ingest 文件或目录`")
-        q = self.parse(question, org=org, year=year)
+        q = self._parse(st, question, org, year)
         ans = st.figqa.scope_refusal(q) or st.figqa.answer(q)
         if ans is not None:
             if self.always_retrieve and not ans.retrieved:
-                ans.retrieved = self._retrieved(question, q)
-            self._fill_context(ans)
+                ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
+            self._fill_context(st, ans)
             return ans
-        hits = self._search(question, q)
-        ans = answer_text(question, q.metric_text, hits, self._source)
+        ans = answer_text(question, q.metric_text, self._search(st, question, q), st.source)
         if self.settings.llm_url and not ans.refused:
             from app.llm import ChatLLM
 
@@ -198,40 +206,32 @@ class Assistant:
         ans.year = q.years[0] if len(q.years) == 1 else None
         return ans
 
-    def _search(self, question: str, q: Query) -> list[Scored]:
+    def _search(self, st: _State, question: str, q: Query) -> list[Scored]:
         """Hybrid search for what the question asks about (its content words), within its org and year."""
-        return self.state().retriever.search(q.metric_text or question, self.settings.top_k,
-                                             org=q.orgs[0] if len(q.orgs) == 1 else None,
-                                             year=q.years[0] if len(q.years) == 1 else None)
+        return st.retriever.search(q.metric_text or question, self.settings.top_k,
+                                   org=q.orgs[0] if len(q.orgs) == 1 else None,
+                                   year=q.years[0] if len(q.years) == 1 else None)
 
-    def _retrieved(self, question: str, q: Query) -> list[Retrieved]:
-        hits = self._search(question, q)
-        return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.score) for h in hits]
-
-    def _source(self, chunk: Chunk) -> str:
-        return self.state().texts.get(chunk.doc_id, "")[chunk.start:chunk.end]
-
-    def _fill_context(self, ans: Answer) -> None:
+    @staticmethod
+    def _fill_context(st: _State, ans: Answer) -> None:
         """Give each citation the text of its chunk, so a reader sees the quote in its surroundings."""
-        chunks = self.state().chunks
         for c in ans.citations:
-            if not c.context and c.chunk_id in chunks:
-                c.context = self._source(chunks[c.chunk_id])
+            if not c.context and c.chunk_id in st.chunks:
+                c.context = st.source(st.chunks[c.chunk_id])
 
-    def _naive(self, question: str) -> Answer:
+    @staticmethod
+    def _naive(st: _State, question: str) -> Answer:
         """Baseline: the top 3 dense chunks, quoted as they are; no figure table, no refusal logic."""
-        hits = self.state().retriever.search(question, 3, dense_only=True)
+        from app.retrieve import as_retrieved
+
+        hits = st.retriever.search(question, 3, dense_only=True)
         if not hits:
             return Answer(question=question, answer="", route="naive")
-        cites = [Citation(h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.chunk.start, h.chunk.end,
+        cites = [Citation(h.chunk.doc_name, h.chunk.section, st.source(h.chunk), h.chunk.start, h.chunk.end,
                           h.chunk.id) for h in hits]
-        retrieved = [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, self._source(h.chunk), h.score) for h in hits]
-        return Answer(question=question, answer=cites[0].text, route="naive", citations=cites, retrieved=retrieved)
+        return Answer(question=question, answer=cites[0].text, route="naive", citations=cites,
+                      retrieved=as_retrieved(hits, st.source))
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
-
-    def health(self) -> dict[str, Any]:
-        return {"ok": True, "documents": len(self.store.documents()), "config": self.config,
-                "embedder": self.settings.embedder}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from app.answer import Retrieved
 
 if TYPE_CHECKING:
     from ingest.model import Chunk
@@ -21,6 +24,11 @@ class Scored:
     score: float  # fused RRF score
     dense: float  # cosine, 0 when not a dense hit
     bm25: float  # BM25 score, 0 when not a BM25 hit
+
+
+def as_retrieved(hits: list[Scored], source: Callable[[Chunk], str]) -> list[Retrieved]:
+    """Retrieved chunks as the answer reports them: rank order, exact source text, fused score."""
+    return [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, source(h.chunk), h.score) for h in hits]
 
 
 def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = None) -> dict[str, float]:

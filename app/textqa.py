@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, Citation, Retrieved, refusal
+from app.retrieve import as_retrieved
 from app.sections import Asked, asked_topic, clip, heading_score, heading_topics, section_span
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def answer_text(question: str, key: str, hits: list[Scored], source: Callable[[C
     Returns:
         The answer with one citation, or a refusal saying what is missing.
     """
-    retrieved = [Retrieved(h.chunk.id, h.chunk.doc_name, h.chunk.section, source(h.chunk), h.score) for h in hits]
+    retrieved = as_retrieved(hits, source)
     none = refusal(question, "报告中没有找到能回答该问题的内容：检索到的段落都不包含问题的主要关键词",
                    route="text", retrieved=retrieved)
     if not hits:

@@ -76,7 +76,7 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
         chroma.delete_doc(replaced.id)
     elif replaced is not None:
         keep = {c.id for c in chunks}
-        stale = [i for i in chroma.collection.get(where={"doc_id": doc.id}, include=[])["ids"] if i not in keep]
+        stale = [i for i in chroma.chunk_ids(doc.id) if i not in keep]
         chroma.delete_ids(stale)
     status = "replaced" if replaced is not None else "added"
     return IngestResult(doc.name, status, "", doc.id, len(chunks), len(figures), doc.org, doc.year)

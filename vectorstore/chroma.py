@@ -107,6 +107,10 @@ class ChromaStore:
         if ids:
             self.collection.delete(ids=ids)
 
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """Ids of the vectors stored for one document."""
+        return list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+
     def doc_ids(self) -> set[str]:
         got = self.collection.get(include=["metadatas"])
         return {str(m["doc_id"]) for m in (got.get("metadatas") or []) if m}
