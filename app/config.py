@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,8 +56,3 @@ class Settings(BaseSettings):
     def keys(self) -> list[str]:
         return [k.strip() for k in self.api_keys.split(",") if k.strip()]
 
-
-@lru_cache(maxsize=1)
-def default_settings() -> Settings:
-    """Settings from the environment, built once per process."""
-    return Settings()
