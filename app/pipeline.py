@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.answer import Answer, Citation
-from app.config import Settings
-from app.errors import NotFound
+from core.answer import Answer, Citation
+from core.config import Settings
+from core.errors import NotFound
 
 if TYPE_CHECKING:
-    from app.figqa import FigureQA
-    from app.question import CatalogEntry, Lexicon, Query
-    from app.retrieve import HybridRetriever, Scored
-    from ingest.model import Chunk, Figure
+    from app.figures.qa import FigureQA
+    from app.question.parse import CatalogEntry, Lexicon, Query
+    from app.text.retrieve import HybridRetriever, Scored
+    from core.records import Chunk, Figure
     from ingest.pipeline import IngestResult
     from vectorstore.chroma import ChromaStore
     from vectorstore.figures import DocumentInfo, FigureStore
@@ -48,7 +48,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, *, config: str = "default", always_retrieve: bool = False) -> None:
         if config not in CONFIGS:
-            from app.errors import UnknownBackend
+            from core.errors import UnknownBackend
 
             raise UnknownBackend(f"configuration {config!r} is not known; use one of: {', '.join(CONFIGS)}")
         self.settings, self.config, self.always_retrieve = settings, config, always_retrieve
@@ -71,8 +71,8 @@ class Assistant:
     @property
     def chroma(self) -> ChromaStore:
         if self._chroma is None:
-            from app.embedder import make_embedder
             from vectorstore.chroma import ChromaStore
+            from vectorstore.embedder import make_embedder
 
             self._chroma = ChromaStore(self.settings, make_embedder(self.settings))
         return self._chroma
@@ -80,7 +80,7 @@ class Assistant:
     @property
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
-            from app.question import load_lexicon
+            from app.question.parse import load_lexicon
 
             self._lexicon = load_lexicon(self.settings.aliases_file)
         return self._lexicon
@@ -94,9 +94,9 @@ class Assistant:
             return self._state
 
     def _build_state(self, gen: int) -> _State:
-        from app.figqa import FigureQA
-        from app.question import CatalogEntry
-        from app.retrieve import HybridRetriever
+        from app.figures.qa import FigureQA
+        from app.question.parse import CatalogEntry
+        from app.text.retrieve import HybridRetriever
         from vectorstore.bm25 import BM25Index
 
         docs = self.store.documents()
@@ -158,7 +158,7 @@ class Assistant:
         return self._parse(self.state(), question, org, year)
 
     def _parse(self, st: _State, question: str, org: str | None, year: int | None) -> Query:
-        from app.question import parse
+        from app.question.parse import parse
 
         q = parse(question, st.catalog, self.lexicon)
         if org and org not in q.orgs:
@@ -169,7 +169,7 @@ class Assistant:
 
     def followup(self, question: str, previous_question: str) -> str:
         """Rewrite a follow-up ("那2021年呢？") against the previous question."""
-        from app.question import rewrite_followup
+        from app.question.parse import rewrite_followup
 
         st = self.state()
         return rewrite_followup(question, self._parse(st, previous_question, None, None), st.catalog, self.lexicon)
@@ -184,9 +184,9 @@ class Assistant:
         return ans
 
     def _ask(self, st: _State, question: str, org: str | None, year: int | None) -> Answer:
-        from app.answer import refusal
-        from app.retrieve import as_retrieved
-        from app.textqa import answer_text
+        from app.text.qa import answer_text
+        from app.text.retrieve import as_retrieved
+        from core.answer import refusal
 
         if not st.catalog:
             return refusal(question, "还没有导入任何报告：先运行 `reportqa ingest 文件或目录`")
@@ -199,7 +199,7 @@ class Assistant:
             return ans
         ans = answer_text(question, q.metric_text, self._search(st, question, q), st.source)
         if self.settings.llm_url and not ans.refused:
-            from app.llm import ChatLLM
+            from app.backends.llm import ChatLLM
 
             ans = ChatLLM(self.settings).phrase(ans)
         ans.org = q.orgs[0] if len(q.orgs) == 1 else None
@@ -222,7 +222,7 @@ class Assistant:
     @staticmethod
     def _naive(st: _State, question: str) -> Answer:
         """Baseline: the top 3 dense chunks, quoted as they are; no figure table, no refusal logic."""
-        from app.retrieve import as_retrieved
+        from app.text.retrieve import as_retrieved
 
         hits = st.retriever.search(question, 3, dense_only=True)
         if not hits:

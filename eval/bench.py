@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.config import Settings
+from core.config import Settings
 
 if TYPE_CHECKING:
     from app.pipeline import Assistant
@@ -45,10 +45,10 @@ def _pct(xs: list[float], p: float) -> float:
 
 def run_bench(settings: Settings, gold: Path | None = None, rounds: int = 20) -> dict[str, float]:
     """Ingest vs raw embedding, warm answer latency in-process and over HTTP, peak memory."""
-    from app.embedder import make_embedder
     from app.pipeline import Assistant
     from ingest.chunk import split
     from ingest.load import load_document
+    from vectorstore.embedder import make_embedder
 
     files = sorted(SAMPLES.glob("*.txt"))
     tmp = Path(tempfile.mkdtemp(prefix="reportqa-bench-"))
@@ -94,7 +94,7 @@ def _http_latency(a: Assistant, rounds: int) -> dict[str, float]:
     import httpx
     import uvicorn
 
-    from app.api import create_app
+    from app.web.api import create_app
 
     app = create_app(a.settings, a)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.errors import BadInput
+from core.errors import BadInput
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.errors import BadInput
+from core.errors import BadInput
 
 TYPES = ("numeric", "computed", "comparison", "text", "unanswerable")
 FIGURE_TYPES = ("numeric", "computed")

@@ -9,8 +9,8 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from app.answer import Answer
-from app.errors import BadInput, IndexNotBuilt, ModelMismatch, UnknownBackend
+from core.answer import Answer
+from core.errors import BadInput, IndexNotBuilt, ModelMismatch, UnknownBackend
 from eval.gold import TYPES, load_gold
 from eval.report import summarize, write_reports
 from eval.score import ItemScore, score_item

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.answer import Answer
+from core.answer import Answer
 from eval.gold import GoldItem
 from eval.match import (
     TEXT_F1,

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from core.records import Chunk, Document
 from ingest.clean import is_heading_line
-from ingest.model import Chunk, Document
 from ingest.tables import TableRow, parse_rows
 
 LEVELS = (

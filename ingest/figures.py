@@ -6,13 +6,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from core.records import Chunk, Document, Figure
 from ingest.clauses import Found, figures_in_span
-from ingest.metrics import LEXICON_FILE, canonical_metric, load_metric_synonyms, normalize_metric
-from ingest.model import Chunk, Document, Figure
+from ingest.metrics import VOCABULARY_FILE, canonical_metric, load_metric_synonyms, normalize_metric
 from ingest.numbers import find_quantities, from_value
 from ingest.tables import TableRow, parse_rows
 
-__all__ = ["LEXICON_FILE", "canonical_metric", "extract", "load_metric_synonyms", "normalize_metric"]
+__all__ = ["VOCABULARY_FILE", "canonical_metric", "extract", "load_metric_synonyms", "normalize_metric"]
 
 ROW_EVIDENCE = 120  # a table row up to this long is the evidence for its numeric cells
 _ROLES: list[tuple[str, str]] = [  # header pattern -> column role; first match wins

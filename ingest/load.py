@@ -6,10 +6,10 @@ import hashlib
 import logging
 from pathlib import Path
 
-from app.errors import BadInput
+from core.errors import BadInput
+from core.records import Document
 from ingest.clean import clean
 from ingest.meta import detect
-from ingest.model import Document
 
 log = logging.getLogger(__name__)
 

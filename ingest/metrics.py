@@ -1,4 +1,4 @@
-"""Metric names: the synonyms of app/lexicon.toml and the canonical name every figure and question is compared by."""
+"""Metric names: the synonyms of core/vocabulary.toml and the canonical name every figure and question is compared by."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from app.errors import BadInput
+from core.errors import BadInput
+from core.vocabulary import VOCABULARY_FILE
 
-LEXICON_FILE = Path(__file__).resolve().parent.parent / "app" / "lexicon.toml"
 _NORM_DROP = re.compile(r"[\s“”\"‘’'《》「」『』【】]|的|[（(][^（()）]*[)）]")
 _GENERIC_PREFIX = re.compile(
     r"^(?:本|部门|单位|本单位|年度|全年|本年度|本年|当年|整体|总体|绩效|支出|我局|本局|全局|局|预算年度|资金|预算资金|年|调整后"
@@ -21,7 +21,7 @@ _WHO_WHEN = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:委员会|局|委|厅|署|办
 
 
 def load_metric_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
-    """The [metrics] section of app/lexicon.toml (canonical name -> synonyms), with an optional file merged over it.
+    """The [metrics] section of core/vocabulary.toml (canonical name -> synonyms), with an optional file merged over it.
 
     Raises:
         BadInput: a file that is missing or not valid TOML.
@@ -32,7 +32,7 @@ def load_metric_synonyms(extra: Path | None = None) -> dict[str, list[str]]:
 @lru_cache(maxsize=8)
 def _read_synonyms(extra: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: dict[str, list[str]] = {}
-    for path in [LEXICON_FILE] + ([Path(extra)] if extra else []):
+    for path in [VOCABULARY_FILE] + ([Path(extra)] if extra else []):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, tomllib.TOMLDecodeError) as e:
@@ -67,7 +67,7 @@ def canonical_metric(text: str, synonyms: Mapping[str, list[str]] | None = None)
 
     Args:
         text: the metric as written (or the metric phrase of a question).
-        synonyms: canonical -> synonyms; default the packaged app/lexicon.toml [metrics].
+        synonyms: canonical -> synonyms; default the packaged core/vocabulary.toml [metrics].
     """
     t = normalize_metric(text)
     for syn, canon in (_index(synonyms) if synonyms is not None else _default_index()):

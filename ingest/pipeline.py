@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import ReportQAError
+from core.errors import ReportQAError
 from ingest.chunk import split
 from ingest.figures import extract
 from ingest.load import SUPPORTED, load_document

@@ -12,7 +12,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 echo "==> ruff"
-ruff check app ingest vectorstore eval tests
+ruff check core app ingest vectorstore eval tests
 echo "==> mypy"
 mypy
 echo "==> pytest"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
+from core.config import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -38,7 +38,7 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def models_dir() -> Path:
     """One converted e5 folder for the whole run (the repo's data/models when present)."""
-    from app.e5convert import ensure_converted
+    from vectorstore.e5convert import ensure_converted
 
     folder = Path(os.environ.get("REPORTQA_TEST_MODELS", REPO / "data" / "models"))
     ensure_converted(folder / "e5-small")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from tests.conftest import SAMPLES
 
 

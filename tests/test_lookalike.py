@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from eval.run import run_eval
 from tests.generate import write_reports
 

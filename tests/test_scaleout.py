@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from tests.conftest import SAMPLES
 from tests.vectorstore.conftest import postgres_url  # noqa: F401 - fixture
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from tests.conftest import ingest_and_eval
 
 UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"

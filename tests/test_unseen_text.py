@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from tests.conftest import ingest_and_eval
 
 UNSEEN = Path(__file__).resolve().parent / "data" / "unseen_text"

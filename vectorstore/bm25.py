@@ -94,7 +94,7 @@ class BM25Index:
             The index; an empty corpus gives an index whose search returns [].
         """
         if len(ids) != len(tokens):
-            from app.errors import BadInput
+            from core.errors import BadInput
 
             raise BadInput(
                 f"BM25Index.build needs one token list per chunk id; got {len(ids)} ids and "

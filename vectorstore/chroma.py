@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.config import Settings
-from app.errors import ModelMismatch
+from core.config import Settings
+from core.errors import ModelMismatch
 
 if TYPE_CHECKING:
-    from app.embedder import Embedder
-    from ingest.model import Chunk
+    from core.protocols import Embedder
+    from core.records import Chunk
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _embedding_function(embedder: Embedder, settings: Settings) -> Any:
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> ReportQAEmbeddingFunction:
-            from app.embedder import make_embedder
+            from vectorstore.embedder import make_embedder
 
             s = Settings(embedder=config["embedder"], models_path=config["models_dir"])
             return ReportQAEmbeddingFunction(make_embedder(s))

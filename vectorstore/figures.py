@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from app.errors import BadInput, NotFound, ReportQAError
-from ingest.model import Chunk, Document, Figure
+from core.errors import BadInput, NotFound, ReportQAError
+from core.records import Chunk, Document, Figure
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from app.config import Settings  # noqa: E402
 from app.pipeline import Assistant  # noqa: E402
+from core.config import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -74,7 +74,7 @@ def _run(app: object) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def live(assistant: Assistant) -> Iterator[Live]:
     """The API without keys (and without the web chat, which the browser test mounts itself)."""
-    from app.api import create_app
+    from app.web.api import create_app
 
     settings = assistant.settings
     yield from (Live(url, settings, assistant) for url in _run(create_app(settings, assistant, ui=False)))
@@ -83,7 +83,7 @@ def live(assistant: Assistant) -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def live_auth(assistant: Assistant) -> Iterator[Live]:
     """The same Assistant behind a server that requires the API key ``KEY``."""
-    from app.api import create_app
+    from app.web.api import create_app
 
     settings = assistant.settings.model_copy(update={"api_keys": f"other-key,{KEY}"})
     yield from (Live(url, settings, assistant) for url in _run(create_app(settings, assistant, ui=False)))
@@ -92,7 +92,7 @@ def live_auth(assistant: Assistant) -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def live_ui(assistant: Assistant) -> Iterator[Live]:
     """API and web chat on one server, as `reportqa serve` runs them."""
-    from app.api import create_app
+    from app.web.api import create_app
 
     settings = assistant.settings
     yield from (Live(url, settings, assistant) for url in _run(create_app(settings, assistant, ui=True)))

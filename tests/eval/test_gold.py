@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import BadInput
+from core.errors import BadInput
 from eval.gold import load_gold
-
-SEEDS = [p for p in (Path(__file__).resolve().parents[2] / "eval" / "seed_qa.jsonl",
-                     Path("/work/shared/gold/seed_qa.jsonl")) if p.exists()]
+from tests.conftest import GOLD
 
 
 def line(**over: object) -> str:
@@ -75,8 +73,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
         load_gold(write(tmp_path, "", "  "))
 
 
-@pytest.mark.skipif(not SEEDS, reason="no seed gold file present")
 def test_seed_gold_file_is_valid() -> None:
-    items = load_gold(SEEDS[0])
+    items = load_gold(GOLD)
     assert len(items) >= 60
     assert {i.type for i in items} == {"numeric", "computed", "comparison", "text", "unanswerable"}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.answer import Answer, Citation, Retrieved, refusal
-from app.errors import BadInput, IndexNotBuilt
+from core.answer import Answer, Citation, Retrieved, refusal
+from core.errors import BadInput, IndexNotBuilt
 from eval.compare import compare
 from eval.report import percentile
 from eval.run import check_floor, run_eval

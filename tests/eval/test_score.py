@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.answer import Answer, Citation, Retrieved, refusal
+from core.answer import Answer, Citation, Retrieved, refusal
 from eval.gold import GoldItem
 from eval.match import char_f1, named_winner, norm_span
 from eval.score import citation_hit, fabricated_figures, retrieval_rank, score_item
@@ -195,14 +195,10 @@ def test_comparison_conclusions_after_listing_both(text: str, right: bool) -> No
 
 
 def test_gold_answers_score_right_against_themselves() -> None:
-    from pathlib import Path
-
     from eval.gold import load_gold
+    from tests.conftest import GOLD
 
-    seed = Path("/work/shared/gold/seed_qa.jsonl")
-    if not seed.exists():
-        pytest.skip("shared seed gold file not present")
-    for item in load_gold(seed):
+    for item in load_gold(GOLD):
         if item.type == "unanswerable":
             a = refusal(item.question, "报告中没有")
         else:

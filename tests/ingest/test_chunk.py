@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.records import Chunk, Document
 from ingest.chunk import headings, split
 from ingest.clean import is_heading_line
 from ingest.load import load_document
-from ingest.model import Chunk, Document
 from tests.conftest import SAMPLES
 
 NAMES = ["000_817fa173afb523db.txt", "001_097af92d10472f3b.txt"]

@@ -10,17 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from core.records import Document, Figure
 from ingest.chunk import split
 from ingest.clean import clean
 from ingest.figures import canonical_metric, extract, load_metric_synonyms
 from ingest.load import load_document
-from ingest.model import Document, Figure
 from ingest.numbers import from_value, parse_quantity, same_quantity
+from tests.conftest import GOLD, SAMPLES  # noqa: E402
 from tests.generate import make_report, write_reports
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "samples"
-GOLD = Path("/work/shared/gold/seed_qa.jsonl")
 
 
 def figures_of(raw: str, year: int | None = None) -> list[Figure]:
@@ -57,7 +54,6 @@ def sample_figures() -> dict[str, tuple[Document, list[Figure]]]:
     return out
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="shared gold file not mounted")
 def test_every_numeric_gold_answer_is_an_extracted_figure(sample_figures: dict) -> None:
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     numeric = [g for g in gold if g["type"] == "numeric" and g["doc"] in sample_figures]

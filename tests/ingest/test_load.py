@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import BadInput
+from core.errors import BadInput
 from ingest.load import SUPPORTED, load_document, read_text
 from tests.conftest import SAMPLES
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
 from app.pipeline import Assistant
+from core.config import Settings
 from tests.conftest import SAMPLES
 
 HAIZHU = SAMPLES / "001_097af92d10472f3b.txt"
@@ -87,7 +87,7 @@ def test_delete_removes_everything(hash_settings: Settings, tmp_path: Path) -> N
     r = a.ingest([_copy(tmp_path)])[0]
     a.delete_document(r.doc_id)
     assert a.documents() == [] and a.figures() == [] and a.chroma.doc_ids() == set()
-    from app.errors import NotFound
+    from core.errors import NotFound
 
     with pytest.raises(NotFound):
         a.delete_document(r.doc_id)

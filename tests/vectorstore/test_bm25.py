@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import BadInput
-from ingest.model import Chunk, Document
+from core.errors import BadInput
+from core.records import Chunk, Document
 from vectorstore.bm25 import BM25Index, tokenize, words
 from vectorstore.figures import FigureStore
 

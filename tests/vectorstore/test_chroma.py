@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
-from app.embedder import HashEmbedder
-from app.errors import ModelMismatch
-from ingest.model import Chunk
+from core.config import Settings
+from core.errors import ModelMismatch
+from core.records import Chunk
 from vectorstore.chroma import ChromaStore
+from vectorstore.embedder import HashEmbedder
 
 
 def _chunks(doc: str, texts: list[str]) -> list[Chunk]:

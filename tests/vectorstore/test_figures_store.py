@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from app.errors import BadInput, NotFound, ReportQAError
-from ingest.model import Chunk, Document, Figure
+from core.errors import BadInput, NotFound, ReportQAError
+from core.records import Chunk, Document, Figure
 from vectorstore.bm25 import tokenize
 from vectorstore.figures import DocumentInfo, FigureStore
 

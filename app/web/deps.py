@@ -1,0 +1,152 @@
+"""FastAPI dependencies: settings, the shared Assistant, API-key auth and the follow-up conversation store."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path, PureWindowsPath
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+
+from app.pipeline import Assistant
+from core.config import Settings
+from core.errors import BadInput
+
+
+def get_settings(request: Request) -> Settings:
+    """The Settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_assistant(request: Request) -> Assistant:
+    """The one Assistant shared by every route and the web chat."""
+    assistant: Assistant = request.app.state.assistant
+    return assistant
+
+
+def get_conversations(request: Request) -> ConversationStore:
+    """The in-memory store of previous questions, for follow-ups in /api/chat."""
+    store: ConversationStore = request.app.state.conversations
+    return store
+
+
+def presented_key(request: Request) -> str | None:
+    """The API key a request carries: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    key = request.headers.get("x-api-key", "").strip()
+    return key or None
+
+
+def key_is_valid(key: str | None, keys: list[str]) -> bool:
+    """Constant-time comparison of ``key`` against every configured key."""
+    if key is None:
+        return False
+    ok = False
+    for k in keys:
+        ok |= secrets.compare_digest(key.encode(), k.encode())
+    return ok
+
+
+def require_key(request: Request) -> None:
+    """Reject the request with 401 when API keys are configured and none of them was presented."""
+    keys = get_settings(request).keys
+    if not keys:
+        return
+    key = presented_key(request)
+    if not key_is_valid(key, keys):
+        what = "no API key" if key is None else "an unknown API key"
+        raise HTTPException(
+            status_code=401,
+            detail=f"this server requires an API key and the request carried {what}; "
+            "send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+class ConversationStore:
+    """Bounded, thread-safe map conversation id -> the last (resolved) question; least recently used go first."""
+
+    def __init__(self, max_size: int = 1000) -> None:
+        self.max_size = max_size
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @staticmethod
+    def new_id() -> str:
+        """A fresh conversation id."""
+        return uuid.uuid4().hex
+
+    def previous(self, conversation_id: str) -> str | None:
+        """The last question asked in this conversation, or None for a new or forgotten one."""
+        with self._lock:
+            q = self._items.get(conversation_id)
+            if q is not None:
+                self._items.move_to_end(conversation_id)
+            return q
+
+    def remember(self, conversation_id: str, question: str) -> None:
+        """Record the resolved question of the latest turn, evicting the oldest conversation when full."""
+        with self._lock:
+            self._items[conversation_id] = question
+            self._items.move_to_end(conversation_id)
+            while len(self._items) > self.max_size:
+                self._items.popitem(last=False)
+
+
+ConversationsDep = Annotated[ConversationStore, Depends(get_conversations)]
+
+
+def resolve_followups(assistant: Assistant, questions: list[str]) -> str:
+    """Resolve a sequence of user turns into the standalone form of the last one.
+
+    Args:
+        assistant: answers ``followup(question, previous_question)``.
+        questions: the user turns, oldest first; must not be empty.
+
+    Returns:
+        The last question rewritten against the turns before it ("那2021年呢？" -> "2021年…").
+    """
+    resolved = questions[0]
+    for q in questions[1:]:
+        resolved = assistant.followup(q, resolved)
+    return resolved
+
+
+def jsonable(obj: Any) -> Any:
+    """Dataclasses, Decimals and datetimes as plain JSON values (numbers as floats, times as ISO 8601)."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return jsonable(asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, Decimal):
+        return float(obj)
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    return obj
+
+
+def upload_name(filename: str | None) -> str:
+    """The bare file name of an upload, refusing names that could leave the uploads folder."""
+    name = PureWindowsPath(Path(filename or "").name).name.strip()
+    if not name or name.startswith(".") or any(ord(c) < 32 for c in name):
+        raise BadInput(f"upload file name {filename!r} is not usable; send a plain name such as report.txt")
+    return name

