@@ -133,13 +133,46 @@ def ask(
 
 @docs_cli.command("list")
 def docs_list() -> None:
-    """List stored documents."""
+    """List stored documents: organisation, fiscal year and type as detected (with confidence 0–1) or corrected."""
     docs = assistant().documents()
     if not docs:
         out("no documents yet: run `reportqa ingest FILES`")
     for d in docs:
-        out(f"{d.id}  {d.name}  {d.org or '?'}  {d.year or '?'}  {d.report_type or '?'}  "
-            f"chunks={d.n_chunks} figures={d.n_figures}")
+        sure = ["corrected" if f in d.corrected else "?" if c is None else f"{c:.2f}" for f, c in
+                (("org", d.org_confidence), ("year", d.year_confidence), ("report_type", d.type_confidence))]
+        out(f"{d.id}  {d.name}  org={d.org or '?'} ({sure[0]})  year={d.year or '?'} ({sure[1]})  "
+            f"type={d.report_type or '?'} ({sure[2]})  chunks={d.n_chunks} figures={d.n_figures}")
+    if any(d.org_confidence is not None and d.org_confidence < 0.5 for d in docs):
+        out("below 0.5 the detection is a guess: check it and correct it with "
+            "`reportqa docs set ID --org … --year … --type …`")
+
+
+@docs_cli.command("set")
+def docs_set(
+    doc: Annotated[str, typer.Argument(help="document id or file name")],
+    org: Annotated[str | None, typer.Option(help="the organisation that wrote the report")] = None,
+    year: Annotated[int | None, typer.Option(help="the fiscal year the report covers")] = None,
+    report_type: Annotated[str | None, typer.Option("--type", help="the kind of report")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="forget the correction and detect again")] = False,
+) -> None:
+    """Correct a document's organisation, fiscal year or type; kept by file name, it outlives re-ingest."""
+    a = assistant()
+    if not clear:
+        info = a.store.set_correction(doc, org=org, year=year, report_type=report_type)
+        out(f"corrected {info.name}: org={info.org or '?'} year={info.year or '?'} type={info.report_type or '?'}; "
+            "ingest keeps applying it (`--clear` forgets it)")
+        return
+    if org is not None or year is not None or report_type is not None:
+        raise ReportQAError("--clear forgets the correction; give it alone, then set new values if needed")
+    from ingest.pipeline import ingest_file
+
+    stored = next((d for d in a.documents() if doc in (d.id, d.name)), None)
+    if stored is None or not a.store.clear_correction(stored.name):
+        raise ReportQAError(f"no correction stored for {doc!r}; `reportqa docs list` marks corrected fields")
+    r = ingest_file(Path(stored.path), a.store, a.chroma, force=True)
+    if r.status == "error":
+        raise ReportQAError(f"correction forgotten, but {r.message}; the stored values stay until it is ingested")
+    out(f"correction forgotten; detected again: org={r.org or '?'} year={r.year or '?'}")
 
 
 @docs_cli.command("delete")
@@ -188,6 +221,9 @@ def eval_cmd(
     config: Annotated[str, typer.Option(help="default | naive")] = "default",
     compare: Annotated[tuple[Path, Path] | None, typer.Option(help="compare two report.json files")] = None,
     floor: Annotated[Path | None, typer.Option(help="fail when the summary is below this floor file")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="doc: add a per-document breakdown")] = None,
+    folds: Annotated[int | None, typer.Option("--folds", help="K: leave-documents-out run, the scorer fit on "
+                                              "the other folds' questions for each of K folds by document")] = None,
 ) -> None:
     """Score the assistant against a gold file, or compare two runs."""
     if compare:
@@ -197,13 +233,27 @@ def eval_cmd(
         return
     if gold is None:
         raise ReportQAError("give a gold file (JSONL) or --compare A/report.json B/report.json")
-    from eval.run import run_eval
-
+    if by not in (None, "doc"):
+        raise ReportQAError(f"--by {by}: the only breakdown is 'doc'")
     a = assistant(config=config, always_retrieve=True)
-    summary = run_eval(gold, a.ask, out_dir, limit=limit, config=config)
-    out(json.dumps({k: summary[k] for k in ("n", "accuracy", "by_type", "refusal", "fabricated",
-                                            "citation_accuracy", "retrieval", "latency_ms") if k in summary},
-                   ensure_ascii=False, indent=1))
+    if folds is not None:
+        from eval.folds import run_folds
+
+        summary = run_folds(gold, a.ask, lambda examples, progress: a.fit_scorer(examples, progress=progress),
+                            a.use_scorer, out_dir, k=folds, limit=limit, config=config, per_doc=by == "doc")
+    else:
+        from eval.run import run_eval
+
+        summary = run_eval(gold, a.ask, out_dir, limit=limit, config=config, per_doc=by == "doc")
+    keys = ("n", "accuracy", "by_type", "figure_questions", "refusal", "wrong_figures", "answered_precision",
+            "fabricated", "citation_accuracy", "retrieval", "latency_ms")
+    shown = {k: summary[k] for k in keys if k in summary}
+    if "folds" in summary:
+        shown["folds"] = {"mean": summary["folds"]["mean"],
+                          "per_fold": [{k: r[k] for k in ("fold", "n", "train", "accuracy", "figure_accuracy",
+                                                          "answered_precision", "wrong_figures")}
+                                       for r in summary["folds"]["per_fold"]]}
+    out(json.dumps(shown, ensure_ascii=False, indent=1))
     out(f"reports written to {out_dir}/report.html, report.md, report.json")
     if floor:
         from eval.run import check_floor
@@ -243,6 +293,47 @@ def bench(
     from eval.bench import run_bench
 
     run_bench(_Ctx.settings, gold)
+
+
+@cli.command()
+def train(
+    gold: Annotated[list[Path], typer.Argument(help="verified question files (JSONL) about the ingested reports")],
+    out_path: Annotated[Path | None, typer.Option("--out", help="where to write the model (default: packaged)")] = None,
+) -> None:
+    """Fit the answer scorer on verified questions; the reports they ask about must be ingested first."""
+    from rich.progress import Progress
+
+    from app.scoring.model import PACKAGED
+    from eval.gold import load_gold, to_example
+
+    examples = [to_example(item) for path in gold for item in load_gold(path)]
+    a = assistant()
+    with Progress(transient=True) as bar:
+        task = bar.add_task("reading candidates", total=len(examples))
+        model = a.fit_scorer(examples, progress=lambda i, n: bar.update(task, total=n, completed=i))
+    target = out_path or PACKAGED
+    model.save(target)
+    out(f"scorer fit on {model.info.get('questions')} questions "
+        f"({model.info.get('with_answer')} with a stated answer); threshold {model.threshold:.2f}; wrote {target}")
+
+
+@cli.command()
+def explain(question: Annotated[str, typer.Argument(help="the question, in Chinese")],
+            as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Why a question is answered or refused: the parse, the best candidates, their scores and the verdict."""
+    e = assistant().explain(question)
+    if as_json:
+        out(json.dumps(e, ensure_ascii=False, indent=1))
+        return
+    parse = e["parse"]
+    out(f"问题：{e['question']}")
+    out(f"解析：{json.dumps(parse, ensure_ascii=False)}")
+    out(f"作答阈值 {e['threshold']}；“报告中没有”的概率 {e['p_none']}")
+    cands: list[dict[str, Any]] = e["candidates"]  # type: ignore[assignment]
+    for i, c in enumerate(cands, start=1):
+        out(f"{i}. p={c['p']:.3f}  {c['figure']}  [{c['doc']} · {c['year'] or '?'} · {c['org'] or '?'}]  {c['clause'][:60]}")
+        out("     " + "  ".join(f"{k}{v:+.2f}" for k, v in c["why"].items()))
+    out(("拒答：" + str(e["reason"])) if e["refused"] else ("回答：" + str(e["answer"])))
 
 
 def main() -> None:

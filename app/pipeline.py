@@ -17,8 +17,11 @@ from core.errors import NotFound
 if TYPE_CHECKING:
     from app.figures.qa import FigureQA
     from app.question.parse import CatalogEntry, Lexicon, Query
+    from app.scoring.candidates import DocView
+    from app.scoring.engine import ScoredRoute, Sources
+    from app.scoring.model import ScorerModel
     from app.text.retrieve import HybridRetriever, Scored
-    from core.records import Chunk, Figure
+    from core.records import Chunk, Example, Figure
     from ingest.pipeline import IngestResult
     from vectorstore.chroma import ChromaStore
     from vectorstore.figures import DocumentInfo, FigureStore
@@ -37,6 +40,8 @@ class _State:
     texts: dict[str, str]
     figqa: FigureQA
     retriever: HybridRetriever
+    docs: list[DocumentInfo]
+    views: dict[str, DocView]
 
     def source(self, chunk: Chunk) -> str:
         """The exact text of a chunk: ``Document.text[start:end]``."""
@@ -58,6 +63,7 @@ class Assistant:
         self._chroma: ChromaStore | None = None
         self._lexicon: Lexicon | None = None
         self._state: _State | None = None
+        self._scored: ScoredRoute | None = None
 
     # ---- stores -------------------------------------------------------------------------------------
     @property
@@ -113,7 +119,7 @@ class Assistant:
                                     dense_k=self.settings.dense_k, bm25_k=self.settings.bm25_k,
                                     rrf_k=self.settings.rrf_k, bm25_weight=self.settings.bm25_weight)
         figqa = FigureQA(self.store.figures(), catalog, self.lexicon, texts=texts)
-        return _State(gen, catalog, chunks, texts, figqa, retriever)
+        return _State(gen, catalog, chunks, texts, figqa, retriever, docs, {})
 
     # ---- documents ----------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, progress: Callable[[int, int, str], None] | None = None,
@@ -183,6 +189,57 @@ class Assistant:
         ans.latency_ms = (time.perf_counter() - t0) * 1000
         return ans
 
+    # ---- the scored route ---------------------------------------------------------------------------
+    @property
+    def scored(self) -> ScoredRoute:
+        if self._scored is None:
+            from app.scoring.engine import ScoredRoute
+
+            self._scored = ScoredRoute()
+        return self._scored
+
+    def _sources(self, st: _State) -> Sources:
+        from app.scoring.engine import Sources
+
+        return Sources(search=lambda q: self._candidate_chunks(st, q), doc_of=lambda d: self._doc_view(st, d),
+                       figures=self.store.figures_in_chunks, rule=lambda q: self._rule_pick(st, q))
+
+    def _candidate_chunks(self, st: _State, question: str) -> list[tuple[Chunk, float, float]]:
+        hits = st.retriever.search(question, self.settings.candidate_chunks)
+        return [(h.chunk, h.dense, h.bm25) for h in hits]
+
+    def _doc_view(self, st: _State, doc_id: str) -> DocView:
+        from app.scoring.candidates import DocView
+
+        if doc_id not in st.views:
+            e = next(c for c in st.docs if c.id == doc_id)
+            text = st.texts.get(doc_id, "")
+            st.views[doc_id] = DocView(doc_id, e.name, e.org or "", e.year, e.title or "", text[:160], text)
+        return st.views[doc_id]
+
+    def _rule_pick(self, st: _State, question: str) -> tuple[str, float] | None:
+        """The earlier rule path's figure for the question, as one feature among the others."""
+        q = self._parse(st, question, None, None)
+        ans = st.figqa.answer(q) if q.qtype == "lookup" else None
+        if ans is None or ans.refused or ans.value is None or not ans.citations:
+            return None
+        return ans.citations[0].doc, float(ans.value)
+
+    def fit_scorer(self, examples: list[Example], *, progress: Callable[[int, int], None] | None = None
+                   ) -> ScorerModel:
+        """Fit the answer scorer on verified questions about the reports in the stores."""
+        st = self.state()
+        return self.scored.fit(examples, self._sources(st), st.generation, progress)
+
+    def use_scorer(self, model: ScorerModel | None) -> None:
+        """Answer with ``model`` from now on; None goes back to the packaged model."""
+        self.scored.use(model)
+
+    def explain(self, question: str) -> dict[str, object]:
+        """Why the scored route answers or refuses: the parse, the top candidates and their scores."""
+        st = self.state()
+        return self.scored.explain(question.strip(), self._sources(st), st.generation)
+
     def _ask(self, st: _State, question: str, org: str | None, year: int | None) -> Answer:
         from app.text.qa import answer_text
         from app.text.retrieve import as_retrieved
@@ -191,7 +248,15 @@ class Assistant:
         if not st.catalog:
             return refusal(question, "还没有导入任何报告：先运行 `reportqa ingest 文件或目录`")
         q = self._parse(st, question, org, year)
-        ans = st.figqa.scope_refusal(q) or st.figqa.answer(q)
+        from app.scoring.cues import read
+
+        cues = read(question)
+        ans = None
+        if q.qtype in ("computed", "comparison", "list"):
+            ans = st.figqa.answer(q)
+            ans = None if ans is not None and ans.refused else ans
+        if ans is None and (cues.numeric or cues.kind) and not (cues.textual and not cues.kind):
+            ans = self.scored.answer(question, self._sources(st), st.generation)
         if ans is not None:
             if self.always_retrieve and not ans.retrieved:
                 ans.retrieved = as_retrieved(self._search(st, question, q), st.source)

@@ -18,6 +18,7 @@ class Citation:
     end: int
     chunk_id: str = ""
     context: str = ""  # surrounding text (e.g. the whole chunk) for display with the span highlighted
+    page: int = 0  # 1-based page of the span in the source file; 0 when unknown
 
 
 @dataclass

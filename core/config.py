@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     # SQL store for documents, chunks and figures: empty -> sqlite file data_dir/reportqa.sqlite3
     figures_url: str = ""
     top_k: int = 5
+    candidate_chunks: int = 24  # retrieved chunks whose stated numbers become answer candidates
     dense_k: int = 20
     bm25_k: int = 20
     rrf_k: int = 10

@@ -24,10 +24,17 @@ class Document:
     text: str  # cleaned text; every span below indexes into it
     sha256: str  # of the raw file bytes
     org: str | None = None  # e.g. "广州市海珠区应急管理局"
-    year: int | None = None  # report year, e.g. 2022
+    year: int | None = None  # fiscal year the report covers, e.g. 2022 (not the publication date)
     report_type: str | None = None  # e.g. "部门整体支出绩效自评报告"
     title: str = ""
     path: str = ""
+    pages: tuple[int, ...] = ()  # start offset in ``text`` of each page (1-based page n starts at pages[n-1])
+    ocr: tuple[tuple[int, int, float], ...] = ()  # (start, end, confidence 0–1) of text read from page images
+    # how sure each field is, 0–1: detection's confidence, 1.0 when given at ingest or corrected (`docs set`),
+    # None when nobody said (a Document built by hand)
+    org_confidence: float | None = None
+    year_confidence: float | None = None
+    type_confidence: float | None = None
 
     @property
     def id(self) -> str:
@@ -50,6 +57,7 @@ class Chunk:
     section: str = ""  # section path, e.g. "二、综合评价分析 > （一）自评结论综述"
     index: int = 0  # position in the document
     kind: str = "text"  # "text" | "table_row" | "title"
+    page: int = 0  # 1-based page of ``start`` in the source file; 0 when unknown
 
     @property
     def id(self) -> str:
@@ -86,6 +94,7 @@ class Figure:
     evidence: str = ""  # Document.text[start:end]; a short sentence/clause containing the number
     chunk_id: str = ""  # the chunk whose span contains [start, end)
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    page: int = 0  # 1-based page of the number in the source file; 0 when unknown
 
     @property
     def id(self) -> str:
@@ -95,3 +104,20 @@ class Figure:
     def display(self) -> str:
         """How the figure is shown to people, e.g. "98.15%", "近540条", "2626.63万元"."""
         return f"{self.qualifier if self.qualifier in ('近', '约', '超过', '不少于', '逾') else ''}{self.value}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One verified question used to fit the answer scorer (a gold line, without the eval's scoring parts).
+
+    ``docs`` are the file names the answer comes from; ``evidence`` the exact span stating it; ``value`` and
+    ``unit`` the expected figure (None for text and unanswerable questions).
+    """
+
+    question: str
+    type: str  # "numeric" | "computed" | "comparison" | "text" | "unanswerable"
+    answer: str = ""
+    value: Decimal | None = None
+    unit: str = ""
+    docs: tuple[str, ...] = ()
+    evidence: str = ""

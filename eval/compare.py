@@ -46,7 +46,9 @@ def _get(summary: dict[str, Any], dotted: str) -> Any:
     return cur
 
 
-ROWS = [("n", "n", False), ("accuracy", "accuracy", True), ("refusal precision", "refusal.precision", True),
+ROWS = [("n", "n", False), ("accuracy", "accuracy", True), ("figure questions", "figure_questions.accuracy", True),
+        ("wrong figures stated", "wrong_figures", False), ("answered precision", "answered_precision", True),
+        ("refusal precision", "refusal.precision", True),
         ("refusal recall", "refusal.recall", True), ("refusals stating a figure", "refusal.with_figure", False),
         ("fabricated answers", "fabricated", False), ("citation accuracy", "citation_accuracy", True),
         ("hit@1", "retrieval.hit_at_1", True), ("hit@5", "retrieval.hit_at_5", True), ("MRR", "retrieval.mrr", False),

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import BadInput
+from core.records import Example
 
 TYPES = ("numeric", "computed", "comparison", "text", "unanswerable")
 FIGURE_TYPES = ("numeric", "computed")
+FIGURE_QUESTION_TYPES = ("numeric", "computed", "comparison")  # questions answered by stating figures
 REQUIRED = ("id", "question", "answer", "value", "unit", "doc", "evidence", "type")
 
 
@@ -158,3 +160,9 @@ def load_gold(path: Path | str) -> list[GoldItem]:
     if not items:
         raise BadInput(f"gold file {path} has no questions; expected one JSON object per line")
     return items
+
+
+def to_example(item: GoldItem) -> Example:
+    """The gold item as a training example for the answer scorer (no id, note or scoring parts)."""
+    return Example(question=item.question, type=item.type, answer=item.answer, value=item.value,
+                   unit=item.unit or "", docs=tuple(item.docs), evidence=item.evidence or "")

@@ -11,9 +11,10 @@ from typing import Any
 
 from core.answer import Answer
 from core.errors import BadInput, IndexNotBuilt, ModelMismatch, UnknownBackend
-from eval.gold import TYPES, load_gold
-from eval.report import summarize, write_reports
+from eval.gold import TYPES, GoldItem, load_gold
+from eval.report import write_reports
 from eval.score import ItemScore, score_item
+from eval.summary import summarize
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,44 @@ def _ask_one(ask: Callable[[str], Answer], question: str) -> tuple[Answer, float
     return answer, (perf_counter() - t0) * 1000, error
 
 
+def progress_bar(progress: bool = True) -> Any:
+    """The run's progress bar on stderr (a rich ``Progress``; a no-op when ``progress`` is False). Tasks
+    take a ``last`` field: the last question's id and verdict."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[last]}"))
+    return Progress(*columns, console=Console(stderr=True), disable=not progress, transient=False)
+
+
+def ask_and_score(items: list[GoldItem], ask: Callable[[str], Answer],
+                  advance: Callable[[str], None] | None = None) -> list[ItemScore]:
+    """Ask every question and score the answer; ``advance`` is called after each with "id ok|wrong".
+
+    An exception from ``ask`` makes that answer wrong (route ``error``) and leaves it out of the citation
+    and retrieval figures; ``FATAL`` exceptions stop the run.
+    """
+    scores: list[ItemScore] = []
+    for item in items:
+        answer, ms, error = _ask_one(ask, item.question)
+        score = score_item(item, answer, ms)
+        if error:
+            score.correct, score.reason, score.citation_hit, score.retrieval_rank = False, error, None, None
+        scores.append(score)
+        if advance:
+            advance(f"{item.id} {'ok' if score.correct else 'wrong'}")
+    return scores
+
+
+def load_items(gold_path: Path, limit: int | None = None) -> list[GoldItem]:
+    """The gold items, only the first ``limit`` when given."""
+    items = load_gold(gold_path)
+    return items if limit is None else items[:max(limit, 0)]
+
+
 def run_eval(gold_path: Path, ask: Callable[[str], Answer], out_dir: Path, *, limit: int | None = None,
-             config: str = "default", progress: bool = True) -> dict[str, Any]:
+             config: str = "default", progress: bool = True, per_doc: bool = False) -> dict[str, Any]:
     """Ask every gold question, score the answers and write report.json, report.md and report.html.
 
     Args:
@@ -46,6 +83,7 @@ def run_eval(gold_path: Path, ask: Callable[[str], Answer], out_dir: Path, *, li
         limit: only the first ``limit`` questions.
         config: the name of the system configuration, recorded in the reports.
         progress: show a progress bar on stderr.
+        per_doc: add the per-document breakdown (``summary["by_doc"]`` and a table in each report).
 
     Returns:
         The summary (also ``report.json["summary"]``).
@@ -54,25 +92,11 @@ def run_eval(gold_path: Path, ask: Callable[[str], Answer], out_dir: Path, *, li
         BadInput: the gold file is invalid.
         IndexNotBuilt, ModelMismatch, UnknownBackend: the system cannot answer at all.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    items = load_gold(gold_path)
-    if limit is not None:
-        items = items[:max(limit, 0)]
-    scores: list[ItemScore] = []
-    columns = (TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[last]}"))
-    with Progress(*columns, console=Console(stderr=True), disable=not progress, transient=False) as bar:
+    items = load_items(gold_path, limit)
+    with progress_bar(progress) as bar:
         task = bar.add_task("eval", total=len(items), last="")
-        for item in items:
-            answer, ms, error = _ask_one(ask, item.question)
-            score = score_item(item, answer, ms)
-            if error:  # not an answer: wrong, and left out of the citation and retrieval figures
-                score.correct, score.reason, score.citation_hit, score.retrieval_rank = False, error, None, None
-            scores.append(score)
-            bar.update(task, advance=1, last=f"{item.id} {'ok' if score.correct else 'wrong'}")
-    summary = summarize(scores, config=config, gold=str(gold_path))
+        scores = ask_and_score(items, ask, lambda last: bar.update(task, advance=1, last=last))
+    summary = summarize(scores, config=config, gold=str(gold_path), per_doc=per_doc)
     write_reports(summary, scores, Path(out_dir))
     return summary
 
@@ -86,6 +110,9 @@ _FLOOR: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "hit_at_1": (lambda s: s["retrieval"]["hit_at_1"], "min"),
     "hit_at_5": (lambda s: s["retrieval"]["hit_at_5"], "min"),
     "mrr": (lambda s: s["retrieval"]["mrr"], "min"),
+    "accuracy_figure": (lambda s: s["figure_questions"]["accuracy"], "min"),
+    "answered_precision": (lambda s: s["answered_precision"], "min"),
+    "wrong_figures_max": (lambda s: s["wrong_figures"], "max"),
     "fabricated_max": (lambda s: s["fabricated"], "max"),
     "refusal_with_figure_max": (lambda s: s["refusal"]["with_figure"], "max"),
     "errors_max": (lambda s: s["errors"], "max"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.answer import Answer
-from eval.gold import GoldItem
+from eval.gold import FIGURE_QUESTION_TYPES, GoldItem
 from eval.match import (
     TEXT_F1,
     agree,
@@ -46,6 +46,9 @@ class ItemScore:
     citation_hit: bool | None = None  # None: not applicable (refused, or no gold evidence)
     retrieval_rank: int | None = None  # 1-based rank of the first chunk with the evidence; 0 missed; None n/a
     notes: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)  # the gold documents (empty for unanswerable questions)
+    figure_given: bool = False  # an answer (not a refusal) to a figure question, or a figure for an unanswerable one
+    wrong_figure: bool = False  # figure_given, and not right
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -116,6 +119,19 @@ def fabricated_figures(item: GoldItem, answer: Answer) -> list[str]:
         if show(q) not in out:
             out.append(show(q))
     return out
+
+
+def gives_figure(item: GoldItem, answer: Answer) -> bool:
+    """Whether the answer gives a figure the asker may act on: a numeric or computed question answered
+    (not refused) with a figure, a comparison answered with a verdict, or an unanswerable question
+    answered with a figure. Refusals, errors and text questions give none."""
+    if answer.refused or answer.route == "error":
+        return False
+    if item.type == "comparison":
+        return True
+    if item.type in FIGURE_QUESTION_TYPES or item.type == "unanswerable":
+        return bool(stated_figures(answer, item.question))
+    return False
 
 
 # --- evidence ---------------------------------------------------------------------------------------
@@ -231,6 +247,7 @@ def score_item(item: GoldItem, answer: Answer, latency_ms: float | None = None) 
         correct, reason = answer.refused, "" if answer.refused else "answered instead of refusing"
     else:
         correct, reason, notes = SCORERS[item.type](item, answer)
+    given = gives_figure(item, answer)
     got = answer.answer
     if answer.value is not None and str(answer.value) not in got:
         got = f"{got} [value {answer.value}{answer.unit or ''}]"
@@ -242,4 +259,5 @@ def score_item(item: GoldItem, answer: Answer, latency_ms: float | None = None) 
         fabricated=fabricated_figures(item, answer),
         refusal_with_figure=answer.refused and bool(stated_figures(answer, item.question)),
         citation_hit=citation_hit(item, answer), retrieval_rank=retrieval_rank(item, answer), notes=notes,
+        docs=item.docs, figure_given=given, wrong_figure=given and not correct,
     )

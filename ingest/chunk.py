@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from core.records import Chunk, Document
 from ingest.clean import is_heading_line
-from ingest.tables import TableRow, parse_rows
+from ingest.tables import TableRow, tab_rows
 
 LEVELS = (
     (re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章部篇]"), 1),
@@ -63,7 +63,7 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
     """
     text = doc.text
     st = _State(doc, max_chars)
-    rows = {r.start: r for r in parse_rows(text)}
+    rows = {r.start: r for r in tab_rows(text)}  # flattened layouts stay text chunks; their figures get rows
     lines = _lines(text)
     title_end = _title(st, lines)
     spans: dict[int, str] = {}  # column -> last filled cell of the current table (cells spanning rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.boilerplate import strip as strip_boilerplate
 from ingest.layout import PAGE_NO, drop_page_numbers, drop_running_heads, fix_tables, join_text, strip_html
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -30,6 +31,7 @@ FULLWIDTH = {**{chr(0xFF10 + i): str(i) for i in range(10)},
              "\ufeff": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\f": "\n\f\n", "\v": "\n"}
 TRANSLATE = str.maketrans(FULLWIDTH)
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+DATELINE = re.compile(r"^(?:——|—|-{1,2})?\s*[（(]?\s*(?:19|20)\d{2}\s*年.{0,50}(?:会议上|会上)[)）]?$")  # speech date
 MIN_JOIN_LINE = 20  # a line broken by a page end fills the page width; shorter ones are titles or labels
 
 
@@ -37,7 +39,8 @@ def clean(text: str) -> str:
     """Normalise report text to the cleaned-text conventions.
 
     Line ends become ``\n``; full-width digits, letters and ％ become ASCII (Chinese punctuation stays);
-    HTML tags go (``<br>``/``</p>`` end lines, table cells become tabs), and so do ``**`` bold markers,
+    HTML tags go (``<br>``/``</p>`` end lines, table cells become tabs), and so do web-page chrome (navigation,
+    page metadata such as 发布时间 / 索引号 / 浏览次数, print and share bars: see ``ingest.boilerplate``), ``**`` bold markers,
     page-number lines, form feeds, page headers and footers repeated at page breaks and markdown rules; spaces between CJK
     characters, or between CJK and digits, go ("43.7 万 家次" -> "43.7万家次"); markdown pipe tables and
     space-aligned PDF columns become tab rows; table rows lose trailing empty cells and repeated page
@@ -66,7 +69,7 @@ def _one_pass(text: str) -> str:
     text = re.sub(r"(?<=\d)．(?=\d)", ".", text)
     text = strip_html(text)
     text = RULE.sub("", text).replace("**", "")
-    lines = _pipe_tables(text.split("\n"))
+    lines = _pipe_tables(strip_boilerplate(text.split("\n")))
     lines = [_tidy(line) for line in lines]
     lines = drop_running_heads(lines)
     lines = drop_page_numbers(lines)
@@ -134,7 +137,7 @@ def _joinable(cur: str, nxt: str, first: bool) -> bool:
     if (first and not re.search(r"[，。；,;]", cur)) or "\t" in cur or "\t" in nxt or not cur or not nxt:
         return False
     short = len(cur) < MIN_JOIN_LINE and not re.search(r"[，,；;、。]", cur)
-    if cur[-1] in TERMINAL or short or is_heading_line(cur) or TITLE_END.search(cur):
+    if cur[-1] in TERMINAL or short or is_heading_line(cur) or TITLE_END.search(cur) or DATELINE.match(cur):
         return False
     if FIELD.match(cur) or FIELD.match(nxt) or MARKER.match(nxt) or PAGE_NO.match(nxt):
         return False

@@ -1,95 +1,75 @@
-"""Read a report file safely (encoding, empty and binary checks), clean it and tag it with its metadata."""
+"""Read a report file of any supported type safely, clean it and tag it with its metadata and page starts."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 
 from core.errors import BadInput
+from core.protocols import Page
 from core.records import Document
-from ingest.clean import clean
+from ingest.loaders import loader_for, supported
+from ingest.loaders.text import TextLoader, decode
 from ingest.meta import detect
+from ingest.pages import join_pages, ocr_spans
 
-log = logging.getLogger(__name__)
+SUPPORTED: frozenset[str] = supported()
 
-SUPPORTED: frozenset[str] = frozenset({".txt", ".md"})
-MAX_BAD_SHARE = 0.02  # share of control / replacement characters above which decoded "text" is garbage
+__all__ = ["SUPPORTED", "decode", "load_document", "load_pages", "read_text"]
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """Read a text report and return its decoded text and the sha256 of its bytes.
-
-    Tries UTF-8 (a BOM is stripped), then GB18030 (covers GBK/GB2312), both strictly; only then asks
-    charset-normalizer. UTF-16 files with a BOM are accepted too.
-
-    Args:
-        path: the file to read.
-
-    Returns:
-        (text, sha256 hex digest of the raw bytes).
-
-    Raises:
-        BadInput: one line naming the file and the problem: missing, unsupported extension, empty,
-            binary, or not decodable as text.
-    """
-    path = Path(path)
+def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise BadInput(f"{path}: file not found; check the path and try again")
     if not path.is_file():
         raise BadInput(f"{path}: not a regular file; pass a report file or a folder to ingest")
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        got = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise BadInput(f"{path}: unsupported file type ({got}); supported: {', '.join(sorted(SUPPORTED))}")
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise BadInput(f"{path}: cannot read the file ({e.strerror or e}); check its permissions") from e
-    digest = hashlib.sha256(raw).hexdigest()
     if not raw:
-        raise BadInput(f"{path}: the file is empty (0 bytes); expected the text of a report")
-    text = decode(raw, path)
-    if not text.strip():
+        raise BadInput(f"{path}: the file is empty (0 bytes); expected a report")
+    return raw
+
+
+def load_pages(path: Path) -> tuple[list[Page], str]:
+    """Read a report with the loader for its type and return its pages and the sha256 of its bytes.
+
+    Raises:
+        BadInput: one line naming the file and the problem: missing, unsupported type, a type other than
+            its suffix says, empty, encrypted, damaged, binary, or a page without text that OCR cannot read.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED:
+        loader_for(path, b"")  # raises the unsupported-type message
+    raw = _read_bytes(path)
+    loader = loader_for(path, raw[:4096])
+    try:
+        pages = loader.load(path)
+    except BadInput:
+        raise
+    except Exception as e:  # a library failing on a damaged file: name the file, never a traceback
+        raise BadInput(f"{path}: cannot read the {path.suffix.lower()} file ({type(e).__name__}: "
+                       f"{str(e).splitlines()[0][:120] if str(e) else ''}); the file is damaged") from e
+    if not any(p.text.strip() for p in pages):
         raise BadInput(f"{path}: the file contains only whitespace; expected the text of a report")
-    return text, digest
+    return pages, hashlib.sha256(raw).hexdigest()
 
 
-def decode(raw: bytes, path: Path) -> str:
-    """Decode report bytes: UTF-8 / UTF-8-BOM, UTF-16 with BOM, GB18030, then charset-normalizer's best guess."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return _check(raw.decode("utf-16"), path)
-        except UnicodeDecodeError as e:
-            raise BadInput(f"{path}: starts with a UTF-16 mark but is not valid UTF-16; save it as UTF-8") from e
-    if b"\x00" in raw:
-        raise BadInput(f"{path}: looks binary (contains NUL bytes), not a text report; "
-                       "convert it to a UTF-8 .txt or .md file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return _check(raw.decode(encoding), path)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
+def read_text(path: Path) -> tuple[str, str]:
+    """Read a plain-text report (.txt, .md): its decoded text and the sha256 of its bytes.
 
-    best = from_bytes(raw).best()
-    if best is None:
-        raise BadInput(f"{path}: cannot decode as text (not UTF-8, not GB18030/GBK, no other encoding fits): "
-                       "binary data or an unknown encoding; save it as UTF-8 and retry")
-    log.info("%s: decoded as %s (guessed)", path, best.encoding)
-    return _check(str(best), path)
+    Tries UTF-8 (a BOM is stripped), then GB18030 (covers GBK/GB2312), both strictly; only then asks
+    charset-normalizer. UTF-16 files with a BOM are accepted too.
 
-
-def _check(text: str, path: Path) -> str:
-    """Refuse decoded text that is mostly control or replacement characters (binary data that happened to decode)."""
-    text = text.lstrip("\ufeff")
-    if not text:
-        return text
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\v"))
-    if bad / len(text) > MAX_BAD_SHARE:
-        raise BadInput(f"{path}: looks binary ({bad} control or undecodable characters in {len(text)}), "
-                       "not a text report; convert it to a UTF-8 .txt or .md file")
-    return text
+    Raises:
+        BadInput: as ``load_pages``; also for a supported type that is not plain text.
+    """
+    path = Path(path)
+    if path.suffix.lower() in SUPPORTED and path.suffix.lower() not in TextLoader.suffixes:
+        raise BadInput(f"{path}: not a plain-text report ({path.suffix}); read it with load_document")
+    pages, digest = load_pages(path)
+    return "".join(p.text for p in pages), digest
 
 
 def load_document(path: Path, *, org: str | None = None, year: int | None = None,
@@ -97,20 +77,22 @@ def load_document(path: Path, *, org: str | None = None, year: int | None = None
     """Read, clean and tag one report; explicit ``org``/``year``/``report_type`` win over detection.
 
     Args:
-        path: the report file.
+        path: the report file (.txt, .md, .pdf, .docx, .xlsx, .xls, .csv, .html).
         org: organisation override (e.g. from the command line).
         year: report year override.
         report_type: report type override.
 
     Returns:
-        The Document; ``name`` is the file name, ``path`` the full path, ``text`` the cleaned text.
+        The Document; ``name`` is the file name, ``path`` the full path, ``text`` the cleaned text of the
+        pages joined, ``pages`` the offset in ``text`` where each page starts.
 
     Raises:
-        BadInput: the file cannot be used (see ``read_text``), or nothing is left after cleaning.
+        BadInput: the file cannot be used (see ``load_pages``), or nothing is left after cleaning.
     """
     path = Path(path)
-    raw, digest = read_text(path)
-    text = clean(raw)
+    pages, digest = load_pages(path)
+    text, starts = join_pages([p.text for p in pages])
+    ocr = ocr_spans([getattr(p, "boxes", ()) for p in pages], text, starts)
     if not text.strip():
         raise BadInput(f"{path}: nothing but page numbers and markup is left after cleaning; "
                        "expected the text of a report")
@@ -124,4 +106,6 @@ def load_document(path: Path, *, org: str | None = None, year: int | None = None
         report_type=report_type or meta.report_type,
         title=meta.title,
         path=str(path.resolve()),
+        pages=starts,
+        ocr=ocr,
     )

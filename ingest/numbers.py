@@ -7,16 +7,19 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ingest.units import (
+    ARABIC_ONLY,
     CN_NOT_AFTER,
     CN_ONE_IDIOM,
     CNA,
     DOWN_WORDS,
+    LATIN,
     MAGNITUDES,
     MASTER,
     NOT_AFTER,
     PER,
     POST_QUALIFIERS,
     PRE_QUALIFIERS,
+    TRAD,
     UNIT_LIST,
     UNITS,
     UP_WORDS,
@@ -85,14 +88,21 @@ def _match_word(t: str, pos: int, words: tuple[str, ...] | list[str]) -> str:
     return ""
 
 
+_UNITS_BY_FIRST: dict[str, list[str]] = {}  # first character -> units, longest first (UNIT_LIST's order)
+for _u in UNIT_LIST:
+    _UNITS_BY_FIRST.setdefault(_u[0], []).append(_u)
+
+
 def _unit_at(t: str, pos: int) -> str:
     """The unit starting at pos, or "" (checks word-collision rules)."""
-    for u in UNIT_LIST:
+    for u in _UNITS_BY_FIRST.get(t[pos:pos + 1], ()):
         if not t.startswith(u, pos):
             continue
         nxt = t[pos + len(u):pos + len(u) + 1]
         if nxt and nxt in NOT_AFTER.get(u, ""):
             continue
+        if u in LATIN and nxt and nxt.isascii() and nxt.isalnum():
+            continue  # 5mm, 3min: not metres
         if u in WEAK and nxt and _CJK.match(nxt) and nxt not in "以左内等的余多":
             continue
         return u
@@ -122,7 +132,7 @@ def _read_unit(t: str, pos: int, chinese: bool) -> tuple[str, str, int]:
     if not approx and mag and p < len(t) and t[p] in "余多":
         approx, p = t[p], _skip_space(t, p + 1)
     unit = _unit_at(t, p)
-    if chinese and unit == "分":
+    if chinese and unit in ARABIC_ONLY:
         unit = ""
     if unit:
         end = p + len(unit)
@@ -173,12 +183,13 @@ def _make(value: Decimal, unit: str) -> tuple[Decimal, str, str]:
 
 
 def _ascii(text: str) -> str:
-    """Half-width digits and signs, and a full-width comma read as a thousands separator ("2，846.50").
+    """Half-width digits and signs, simplified characters (萬元 -> 万元, 增長 -> 增长), and a full-width comma read
+    as a thousands separator ("2，846.50"); units are read from this view, so they come back simplified.
 
     Length-preserving, so spans index the original text. The comma counts as a separator only between a
     group of 1-3 digits and groups of exactly three ("3，401.05", "1，056户"), as OCR of PDF tables writes them.
     """
-    t = text.translate(_WIDTH)
+    t = text.translate(_WIDTH).translate(TRAD)
     if "，" in t:
         t = _WIDE_THOUSANDS.sub(lambda m: m.group().replace("，", ","), t)
     return t
@@ -256,14 +267,23 @@ def _mark_ranges_and_debris(t: str, qs: list[Quantity]) -> list[Quantity]:
         elif gap in ("-", "~", "～", "—", "至", "到", "–") and (not a.unit or a.base_unit == b.base_unit):
             out[i] = _with_note(a, "range")
             out[i + 1] = _with_note(b, "range")
-        elif a.unit and not a.base_unit and a.kind == "other" and b.start - a.end <= 1:
-            out[i] = _with_note(a, "debris")  # 22.2万170项: a magnitude glued to another number
+        elif a.unit and not a.base_unit and a.kind == "other" and b.start - a.end <= 1 and b.unit and b.unit != a.unit:
+            out[i] = _with_note(a, "debris")  # 22.2万170项: a magnitude glued to another number (45万45万: two cells)
             out[i + 1] = _with_note(b, "debris")
-        elif not a.unit and re.fullmatch(r"[.．]?\s+", t[a.end:b.start]) and (
-                t[a.end:a.end + 1] in ".．" or re.fullmatch(r"\d{3}(?:\.\d+)?", b.text[:len(b.text) - len(b.unit)].strip())):
+        elif not a.unit and re.fullmatch(r"[.．]?\s+", t[a.end:b.start]) and (t[a.end:a.end + 1] in ".．" or (
+                b.unit != "%" and re.fullmatch(r"\d{3}(?:\.\d+)?", b.text[:len(b.text) - len(b.unit)].strip())
+                and not _in_number_row(t, out, i))):
             out[i] = _with_note(a, "debris")  # "98. 15%", "2 626.63万元": one number broken by OCR spaces
             out[i + 1] = _with_note(b, "debris")
     return out
+
+
+def _in_number_row(t: str, qs: list[Quantity], i: int) -> bool:
+    """qs[i] and qs[i + 1] stand in a row of three or more numbers parted by blanks ("10 10 100 98.62"): the
+    cells of a table row, not one number broken by an OCR space."""
+    before = i > 0 and bool(re.fullmatch(r"[ \t]+", t[qs[i - 1].end:qs[i].start]))
+    after = i + 2 < len(qs) and bool(re.fullmatch(r"[ \t]+", t[qs[i + 1].end:qs[i + 2].start]))
+    return before or after
 
 
 def _with_note(q: Quantity, note: str) -> Quantity:

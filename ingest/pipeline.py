@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import ReportQAError
+from core.records import Document
 from ingest.chunk import split
 from ingest.figures import extract
 from ingest.load import SUPPORTED, load_document
+from ingest.meta import detect
+from ingest.pages import stamp
 
 if TYPE_CHECKING:
     from vectorstore.chroma import ChromaStore
-    from vectorstore.figures import FigureStore
+    from vectorstore.figures import Correction, FigureStore
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,10 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
                 year: int | None = None, report_type: str | None = None, force: bool = False) -> IngestResult:
     """Ingest one report. Bad input comes back as an "error" result naming the file; nothing stored changes.
 
-    ``force`` processes an unchanged file again (after an upgrade of cleaning or extraction); the stored
-    version is replaced in one step, so a failure leaves it as it was.
+    Organisation, fiscal year and report type: a correction stored for this file name (`reportqa docs set`)
+    wins, then the values given here, then detection; each with its confidence. ``force`` processes an
+    unchanged file again (after an upgrade of cleaning or extraction); the stored version is replaced in one
+    step, so a failure leaves it as it was.
     """
     from vectorstore.bm25 import tokenize
 
@@ -56,13 +61,17 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
         doc = load_document(path, org=org, year=year, report_type=report_type)
     except ReportQAError as e:
         return IngestResult(path.name, "error", str(e))
+    doc = tag(doc, store.correction(doc.name), org=org, year=year, report_type=report_type)
     old = store.get_document(doc.name)
     if (old is not None and old.id == doc.id and not force
-            and (old.org, old.year, old.report_type) == (doc.org, doc.year, doc.report_type)):
+            and (old.org, old.year, old.report_type) == (doc.org, doc.year, doc.report_type)
+            and (old.org_confidence, old.year_confidence, old.type_confidence)
+            == (doc.org_confidence, doc.year_confidence, doc.type_confidence)):
         return IngestResult(doc.name, "unchanged", "already ingested, file unchanged", doc.id,
                             old.n_chunks, old.n_figures, old.org, old.year)
     chunks = split(doc)
     figures = extract(doc, chunks)
+    chunks, figures = stamp(doc, chunks, figures)  # the source page of each
     tokens = [tokenize(c.text) for c in chunks]
     # vectors first (new ids), then the SQL transaction that makes the document visible, then cleanup
     chroma.add(chunks, doc.org, doc.year)
@@ -80,6 +89,26 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
         chroma.delete_ids(stale)
     status = "replaced" if replaced is not None else "added"
     return IngestResult(doc.name, status, "", doc.id, len(chunks), len(figures), doc.org, doc.year)
+
+
+def tag(doc: Document, fix: Correction | None, *, org: str | None = None, year: int | None = None,
+        report_type: str | None = None) -> Document:
+    """The document with its organisation, fiscal year and report type settled, and a confidence for each.
+
+    A stored correction wins (confidence 1.0), then a value given at ingest (1.0), then what ``ingest.meta``
+    detects in the text, with the confidence it reports.
+    """
+    meta = detect(doc.text, doc.name)
+    out: dict[str, object] = {}
+    for name, conf, given, found, confidence in (("org", "org_confidence", org, meta.org, meta.org_confidence),
+                                                 ("year", "year_confidence", year, meta.year, meta.year_confidence),
+                                                 ("report_type", "type_confidence", report_type, meta.report_type,
+                                                  meta.type_confidence)):
+        fixed = getattr(fix, name) if fix is not None else None
+        settled = fixed if fixed is not None else given
+        out[name] = settled if settled is not None else found
+        out[conf] = 1.0 if settled is not None else (confidence if found is not None else 0.0)
+    return replace(doc, **out)  # type: ignore[arg-type]
 
 
 def ingest_paths(paths: list[Path], store: FigureStore, chroma: ChromaStore, *,

@@ -1,9 +1,17 @@
-"""Units, magnitudes, qualifiers and Chinese numerals: the vocabulary the number reader (ingest.numbers) uses."""
+"""Units, magnitudes, qualifiers and Chinese numerals: the vocabulary the number reader (ingest.numbers) uses.
+
+The word lists (units, magnitudes, qualifiers, direction words) are those of core/vocabulary.toml; this module reads
+them once and adds the reader's own rules (numerals, what is not a quantity).
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+
+from core.vocabulary import alternation, load_vocabulary
+
+_VOCABULARY = load_vocabulary()  # ingest runs without an Assistant: the packaged words
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
@@ -11,7 +19,9 @@ _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 CND = "零〇一二两三四五六七八九"
 CNA = CND + "十百千万亿"
 
-NUM_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# an ASCII comma is a thousands separator only after 1-3 digits (or an earlier group) and before exactly three
+# digits and a non-digit: 1,581,803万元 is one number, "增长5%,其中" and "1234,567" are a clause comma
+NUM_AR = r"(?<!\d)\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUM_CN = rf"[{CND}十][{CNA}]*(?:点[{CND}]+)?"
 SP = r"[ \u3000]{0,2}"
 
@@ -30,57 +40,30 @@ SKIP = "|".join([
     r"[（(\[【]\s*\d{1,2}\s*[）)\]】]",  # （2）
     rf"第\s*(?:\d+|[{CNA}]+)",  # 第3季度, 第一
     r"(?:^|(?<=[\s。；;：:，,）)\]】“”\"]))\d{1,2}\s*[.．、](?=\s*(?:[^\d\s]|\d{4}\s*年))",  # list markers
-    r"(?<=[A-Za-z])[\d.]+|\d+(?=[A-Za-z])",  # codes: G20, 800M
+    r"(?<=[A-Za-z])[\d.]+|\d+(?=[A-Za-z])(?!(?:km|m[23]?)(?![A-Za-z0-9]))",  # codes: G20, 800M (not 1100m)
 ])
 MASTER = re.compile(
     rf"(?P<skip>{SKIP})|百分之{SP}(?P<pct>{NUM_AR}|{NUM_CN})|(?P<ar>{NUM_AR})|(?P<cn>{NUM_CN})",
     re.MULTILINE,
 )
 
-PER = re.compile(r"\s*[/／]\s*(人次|人|次|年|月|天|日|户|家|平方米|亩|吨|件|个|小时|公里|间|床|辆|套|项|台|张|份|场|期|批)")
+PER = re.compile(rf"\s*[/／]\s*({alternation(_VOCABULARY.units.per)})")
 CN_NOT_AFTER = "第周统唯逐同之初单划合归专均万其某进"  # a Chinese numeral after these is part of a word
 CN_ONE_IDIOM = re.compile(r"起|次性|张图|条龙|门心思|件事|家人|人一")  # 一起, 一次性 ... are not quantities
-MAGNITUDES = [("万亿", 10**12), ("千万", 10**7), ("百万", 10**6), ("亿", 10**8), ("万", 10**4), ("千", 10**3)]
+MAGNITUDES = list(_VOCABULARY.units.magnitudes)
 
 # unit as written -> (base unit, kind); longest first when matching. A weak unit after a number followed by
 # a CJK character is usually a word ("3本级"), so weak units need a non-CJK character (or end) after them.
-UNITS: dict[str, tuple[str, str]] = {
-    "元": ("元", "money"), "美元": ("美元", "money"),
-    "%": ("%", "percent"), "个百分点": ("百分点", "points"), "百分点": ("百分点", "points"),
-    "分": ("分", "score"),
-    "个工作日": ("个工作日", "duration"), "工作日": ("个工作日", "duration"), "个月": ("月", "duration"),
-    "个季度": ("季度", "duration"), "小时": ("小时", "duration"), "分钟": ("分钟", "duration"),
-    "天": ("天", "duration"), "日": ("天", "duration"), "周": ("周", "duration"), "年": ("年", "duration"),
-    "学时": ("学时", "duration"), "课时": ("课时", "duration"), "秒": ("秒", "duration"),
-    "平方米": ("平方米", "area"), "平方公里": ("平方公里", "area"), "平方千米": ("平方公里", "area"),
-    "亩": ("亩", "area"), "公顷": ("公顷", "area"),
-    "公里": ("公里", "other"), "千米": ("公里", "other"), "米": ("米", "other"), "吨": ("吨", "other"),
-    "公斤": ("公斤", "other"), "千克": ("公斤", "other"), "立方米": ("立方米", "other"),
-    "千瓦时": ("千瓦时", "other"), "千瓦": ("千瓦", "other"), "倍": ("倍", "other"),
-    "名": ("人", "count"), "位": ("人", "count"),
-}
-COUNTS = ("个 家 家次 次 宗 宗次 人 人次 条 份 张 块 场 场次 期 支 起 项 篇 幅 台 处 件 户 所 辆 册 批 批次 门 套 座 间 "
-           "栋 棵 株 只 艘 架 架次 车次 班次 人日 本 部 种 类 轮 遍 届 份次 户次 个次 例 单 枚 盏 根 把 辆次 艘次 "
-           "人天 床 台次 条次 组 队 节 堂 期次 所次 头 对")
-for _u in COUNTS.split():
-    UNITS.setdefault(_u, (_u, "count"))
+UNITS: dict[str, tuple[str, str]] = _VOCABULARY.units.all
 UNIT_LIST = sorted(UNITS, key=len, reverse=True)
-WEAK = set("本部种类轮遍届组队节单把根枚盏堂床年日周对")
-NOT_AFTER: dict[str, str] = {  # unit -> characters that, right after it, show it is part of a word
-    "分": "钟别之析配类解散布级管项批期成享担工支队段数值局院会摊档区拨发组秒部论化子流红歧界裂泌身寸外明量母",
-    "人": "民员大才力文身格道权工口性", "个": "人体性别案", "家": "庭属长具电乡园政务", "次": "要数序日级生年月之性",
-    "宗": "旨教族", "名": "单称义额录誉片", "条": "例件款理线码形幅", "份": "额子", "张": "贴榜挂力扬",
-    "场": "所地景馆合面", "期": "间限末初中待望刊货满", "支": "出付持援撑部配取行", "起": "来点步始止草码见到",
-    "项": "目下", "幅": "度", "台": "风账阶湾站州山上下后", "处": "理置罚室长级分于在所境", "户": "籍外口",
-    "所": "属在有以得需谓长辖", "批": "复准示评", "门": "户槛类诊口前", "座": "谈", "间": "隔接断",
-    "元": "素旦宵首", "头": "脑发部像号条目等衔版戴", "天": "然气津地下空", "米": "饭", "倍": "增", "位": "于置次列居数",
-}
-PRE_QUALIFIERS = sorted(
-    "不少于 不低于 不多于 不超过 不高于 不大于 不小于 大于等于 小于等于 大约 将近 接近 约为 超过 高于 低于 多于 少于 "
-    "达到 约 近 逾 超 达 ≥ ≤ > < ＞ ＜ 大于 小于".split(), key=len, reverse=True)
-POST_QUALIFIERS = ("以上", "以下", "以内", "之内", "左右", "内")
-DOWN_WORDS = ("下降", "减少", "降低", "下滑", "回落")
-UP_WORDS = ("增长", "增加", "上升", "提高", "提升")
+WEAK = set(_VOCABULARY.units.weak)
+LATIN = frozenset({"m", "km", "m2", "m3"})  # units of Latin letters: never followed by another letter or digit
+ARABIC_ONLY = frozenset({"分", "级", "年一遇"})  # after a Chinese numeral these are words (三级指标, 一分)
+NOT_AFTER: dict[str, str] = dict(_VOCABULARY.units.not_after)  # unit -> characters that, right after it, show it is part of a word
+PRE_QUALIFIERS = sorted(_VOCABULARY.qualifiers.before, key=len, reverse=True)
+POST_QUALIFIERS = _VOCABULARY.qualifiers.after
+DOWN_WORDS = _VOCABULARY.changes.down  # matched on the simplified view (TRAD below)
+UP_WORDS = _VOCABULARY.changes.up
 
 
 def cn_to_decimal(s: str) -> Decimal:
@@ -105,3 +88,21 @@ def cn_to_decimal(s: str) -> Decimal:
         digits = str(total + section + number)
     frac_digits = "".join(str(_CN_DIGITS[c]) for c in frac)
     return Decimal(f"{digits}.{frac_digits}" if frac_digits else digits)
+
+
+# Traditional characters as the mirrors write them (萬元, 億元, 增長, 較上年, 為): a one-to-one, length-preserving
+# map to simplified, applied to a view of the text for reading numbers, units and connectors. Spans index both.
+_TRAD = ("萬億個項場條張臺間門輛組屆節種類輪級為較與長減達預執決數計劃際實現額總費撥資產業務區縣報說體績標準設單員點幣價補貼"
+         "災歲積畝噸裡並這從經開發關於過進運還對時後週歸況參團車購維護會議廳處辦機構稅財調轉結餘債償險醫療衛環農應監傳統學習圖書館"
+         "動舉樂園樓層棟戶當專屬審導領題類檔檢權歐濟灣當盤眾稱穩籌紀織義職臨號見規訓許評詞請識貫貸貿載輝轄遷邁鄧鄭鍵陳響馬黃黎黨"
+         "來傳價內別匯協嚴國堅強徑復徹戰揮據極構東楊惠匯壇庫廳帶屬紀綜緊績織興設證讀貨質購額顯須頁風養驗齊齡區")
+_SIMP = ("万亿个项场条张台间门辆组届节种类轮级为较与长减达预执决数计划际实现额总费拨资产业务区县报说体绩标准设单员点币价补贴"
+         "灾岁积亩吨里并这从经开发关于过进运还对时后周归况参团车购维护会议厅处办机构税财调转结余债偿险医疗卫环农应监传统学习图书馆"
+         "动举乐园楼层栋户当专属审导领题类档检权欧济湾当盘众称稳筹纪织义职临号见规训许评词请识贯贷贸载辉辖迁迈邓郑键陈响马黄黎党"
+         "来传价内别汇协严国坚强径复彻战挥据极构东杨惠汇坛库厅带属纪综紧绩织兴设证读货质购额显须页风养验齐龄区")
+TRAD = str.maketrans(_TRAD, _SIMP)
+
+
+def simplified(text: str) -> str:
+    """``text`` with the traditional characters of TRAD made simplified; same length, so spans carry over."""
+    return text.translate(TRAD)

@@ -21,6 +21,10 @@ echo "==> eval on the seed gold (floor: eval/floor.json)"
 GOLD=eval/seed_qa.jsonl   # a copy of ../shared/gold/seed_qa.jsonl; the shared one wins when it is there
 [ -f ../shared/gold/seed_qa.jsonl ] && GOLD=../shared/gold/seed_qa.jsonl
 tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 export REPORTQA_MODELS_PATH="$PWD/data/models"
 reportqa --data-dir "$tmp/data" ingest samples/ >/dev/null
 reportqa --data-dir "$tmp/data" eval "$GOLD" --out eval-out/seed --floor eval/floor.json
+echo "==> eval on the published reports in tests/data/real (floor: eval/floor_real.json)"
+reportqa --data-dir "$tmp/real" ingest tests/data/real/docs >/dev/null
+reportqa --data-dir "$tmp/real" eval tests/data/real/qa.jsonl --out eval-out/real --by doc --floor eval/floor_real.json

@@ -45,6 +45,7 @@ chunks_t = sa.Table(
     sa.Column("idx", sa.Integer, nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("tokens", sa.Text, nullable=False, default=""),  # space-joined tokenize() output
+    sa.Column("page", sa.Integer, nullable=False, default=0, server_default="0"),  # 1-based; 0 unknown
 )
 figures_t = sa.Table(
     "figures", _md,
@@ -63,15 +64,30 @@ figures_t = sa.Table(
     sa.Column("start", sa.Integer, nullable=False), sa.Column("end", sa.Integer, nullable=False),
     sa.Column("evidence", sa.Text, nullable=False), sa.Column("chunk_id", sa.String(64), nullable=False),
     sa.Column("extra", sa.Text, nullable=False, default="{}"),  # JSON object of strings
+    sa.Column("page", sa.Integer, nullable=False, default=0, server_default="0"),  # 1-based; 0 unknown
     sa.Index("ix_figures_org_year", "org", "year"),
     sa.Index("ix_figures_canonical", "canonical"),
     sa.Index("ix_figures_doc_id", "doc_id"),
+    sa.Index("ix_figures_chunk_id", "chunk_id"),
 )
 meta_t = sa.Table(
     "meta", _md,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("generation", sa.Integer, nullable=False),
 )
+doc_meta_t = sa.Table(  # how sure each detected field of a document is (0–1); goes with the document
+    "document_meta", _md,
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id"), primary_key=True),
+    sa.Column("org_confidence", sa.Float), sa.Column("year_confidence", sa.Float),
+    sa.Column("type_confidence", sa.Float),
+)
+corrections_t = sa.Table(  # what people said a document's organisation / fiscal year / type is (`docs set`), by
+    "document_corrections", _md,  # file name: it outlives the document's rows and ingest applies it every time
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("org", sa.Text), sa.Column("year", sa.Integer), sa.Column("report_type", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+_FIXED = (("org", corrections_t.c.org), ("year", corrections_t.c.year), ("report_type", corrections_t.c.report_type))
 
 _BATCH = 500  # ids per IN (...) clause
 
@@ -91,6 +107,28 @@ class DocumentInfo:
     n_chunks: int
     n_figures: int
     ingested_at: datetime  # timezone-aware, UTC
+    org_confidence: float | None = None  # 0–1 as in Document; 1.0 for a value given at ingest or corrected
+    year_confidence: float | None = None
+    type_confidence: float | None = None
+    corrected: tuple[str, ...] = ()  # fields a stored correction sets: "org", "year", "report_type"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What someone said a document's organisation, fiscal year or report type is; None: left as detected."""
+
+    name: str  # the document's file name
+    org: str | None = None
+    year: int | None = None
+    report_type: str | None = None
+
+
+def _doc_select() -> Any:
+    """Documents without their text, with their confidences and which fields a correction sets."""
+    joined = documents_t.outerjoin(doc_meta_t, doc_meta_t.c.doc_id == documents_t.c.id).outerjoin(
+        corrections_t, corrections_t.c.name == documents_t.c.name)
+    return sa.select(*_DOC_COLS, doc_meta_t.c.org_confidence, doc_meta_t.c.year_confidence,
+                     doc_meta_t.c.type_confidence, *(c.label(f"fixed_{f}") for f, c in _FIXED)).select_from(joined)
 
 
 def _decimal(d: Decimal, what: str) -> str:
@@ -104,13 +142,16 @@ def _utc(dt: datetime) -> datetime:
 
 
 def _info(r: Any) -> DocumentInfo:
+    m = r._mapping
     return DocumentInfo(r.id, r.name, r.sha256, r.org, r.year, r.report_type, r.title, r.path,
-                        r.n_chunks, r.n_figures, _utc(r.ingested_at))
+                        r.n_chunks, r.n_figures, _utc(r.ingested_at), m.get("org_confidence"),
+                        m.get("year_confidence"), m.get("type_confidence"),
+                        tuple(f for f, _ in _FIXED if m.get(f"fixed_{f}") is not None))
 
 
 def _chunk(r: Any) -> Chunk:
     return Chunk(doc_id=r.doc_id, doc_name=r.doc_name, text=r.text, start=r.start, end=r.end,
-                 section=r.section, index=r.idx, kind=r.kind)
+                 section=r.section, index=r.idx, kind=r.kind, page=r.page)
 
 
 _FIGURE_FIELDS = [f.name for f in fields(Figure)]
@@ -179,6 +220,7 @@ class FigureStore:
         self._engine: Engine = engine
         with self._engine.begin() as conn:
             _md.create_all(conn, checkfirst=True)
+            _add_columns(conn, schema)
             inspector = sa.inspect(conn)
             missing = [f"{t.name}.{c.name}" for t in _md.sorted_tables
                        for c in t.c if c.name not in {col["name"] for col in inspector.get_columns(t.name, schema)}]
@@ -201,7 +243,7 @@ class FigureStore:
     def get_document(self, name: str) -> DocumentInfo | None:
         """The document stored under this file name, or None."""
         with self._engine.connect() as conn:
-            row = conn.execute(sa.select(*_DOC_COLS).where(documents_t.c.name == name)).first()
+            row = conn.execute(_doc_select().where(documents_t.c.name == name)).first()
         return _info(row) if row else None
 
     def document_text(self, id_or_name: str) -> str:
@@ -220,7 +262,7 @@ class FigureStore:
     def documents(self) -> list[DocumentInfo]:
         """All stored documents, by name."""
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(*_DOC_COLS)).all()
+            rows = conn.execute(_doc_select()).all()
         # Sorted in Python, not SQL: PostgreSQL collations order Chinese text unlike SQLite.
         return sorted((_info(r) for r in rows), key=lambda d: d.name)
 
@@ -249,19 +291,22 @@ class FigureStore:
         keep = _unique_by_id(chunks, "chunks", doc.name)
         chunk_rows = [{
             "id": c.id, "doc_id": c.doc_id, "doc_name": c.doc_name, "text": c.text, "start": c.start,
-            "end": c.end, "section": c.section, "idx": c.index, "kind": c.kind,
+            "end": c.end, "section": c.section, "idx": c.index, "kind": c.kind, "page": c.page,
             "tokens": " ".join(tokens[i]),
         } for i, c in ((i, chunks[i]) for i in keep)]
         figure_rows = [_figure_row(figures[i]) for i in _unique_by_id(figures, "figures", doc.name)]
         try:
             with self._engine.begin() as conn:
-                old = conn.execute(sa.select(*_DOC_COLS).where(documents_t.c.name == doc.name)).first()
+                old = conn.execute(_doc_select().where(documents_t.c.name == doc.name)).first()
                 if old is not None:
                     self._delete(conn, old.id)
                 conn.execute(documents_t.insert().values(
                     id=doc.id, name=doc.name, sha256=doc.sha256, org=doc.org, year=doc.year,
                     report_type=doc.report_type, title=doc.title, path=doc.path, n_chunks=len(chunk_rows),
                     n_figures=len(figure_rows), ingested_at=datetime.now(UTC), text=doc.text))
+                conn.execute(doc_meta_t.insert().values(doc_id=doc.id, org_confidence=doc.org_confidence,
+                                                        year_confidence=doc.year_confidence,
+                                                        type_confidence=doc.type_confidence))
                 if chunk_rows:
                     conn.execute(chunks_t.insert(), chunk_rows)
                 if figure_rows:
@@ -280,16 +325,71 @@ class FigureStore:
             NotFound: no document has this id or name.
         """
         with self._engine.begin() as conn:
-            row = conn.execute(sa.select(*_DOC_COLS).where(
-                sa.or_(documents_t.c.id == id_or_name, documents_t.c.name == id_or_name))).first()
-            if row is None:
-                names = list(conn.execute(sa.select(documents_t.c.name).order_by(documents_t.c.name)).scalars())
-                known = ", ".join(names[:10]) + (f" … ({len(names)} in all)" if len(names) > 10 else "")
-                raise NotFound(f"no document with id or name {id_or_name!r}; stored documents: "
-                               f"{known or 'none'}. Use a name or id from `reportqa docs`.")
+            row = self._find(conn, id_or_name)
             self._delete(conn, row.id)
             self._bump(conn)
         return _info(row)
+
+    def correction(self, name: str) -> Correction | None:
+        """The stored correction for the document with this file name, or None."""
+        with self._engine.connect() as conn:
+            r = conn.execute(sa.select(corrections_t).where(corrections_t.c.name == name)).first()
+        return Correction(r.name, r.org, r.year, r.report_type) if r else None
+
+    def set_correction(self, id_or_name: str, *, org: str | None = None, year: int | None = None,
+                       report_type: str | None = None) -> DocumentInfo:
+        """Correct a stored document's organisation, fiscal year or report type, now and at every later ingest.
+
+        The correction is kept under the document's file name, merged with an earlier one (a field not given
+        keeps its corrected value), and applied at once to the document and its figures (confidence 1.0).
+        Ingest applies it again whenever the file is ingested, changed or not. Vectors keep the values they
+        were embedded with until the next ingest; retrieval filters by the documents' values, not theirs.
+
+        Raises:
+            NotFound: no document has this id or name.
+            BadInput: nothing to correct, an empty organisation, or an implausible year.
+        """
+        if org is None and year is None and report_type is None:
+            raise BadInput("nothing to correct: give --org, --year or --type")
+        if (org is not None and not org.strip()) or (report_type is not None and not report_type.strip()):
+            raise BadInput("an organisation or report type cannot be empty")
+        if year is not None and not 1900 <= year <= 2100:
+            raise BadInput(f"year {year} is not a fiscal year (1900–2100)")
+        given = {"org": org and org.strip(), "year": year, "report_type": report_type and report_type.strip()}
+        with self._engine.begin() as conn:
+            row = self._find(conn, id_or_name)
+            old = conn.execute(sa.select(corrections_t).where(corrections_t.c.name == row.name)).first()
+            fix = {f: given[f] if given[f] is not None else (getattr(old, f) if old else None) for f, _ in _FIXED}
+            now = datetime.now(UTC)
+            if old is None:
+                conn.execute(corrections_t.insert().values(name=row.name, updated_at=now, **fix))
+            else:
+                conn.execute(corrections_t.update().where(corrections_t.c.name == row.name).values(updated_at=now, **fix))
+            values = {f: v for f, v in fix.items() if v is not None}
+            conn.execute(documents_t.update().where(documents_t.c.id == row.id).values(**values))
+            conn.execute(figures_t.update().where(figures_t.c.doc_id == row.id).values(**values))
+            sure = {("type" if f == "report_type" else f) + "_confidence": 1.0 for f in values}
+            if conn.execute(doc_meta_t.update().where(doc_meta_t.c.doc_id == row.id).values(**sure)).rowcount == 0:
+                conn.execute(doc_meta_t.insert().values(doc_id=row.id, **sure))
+            self._bump(conn)
+            return _info(conn.execute(_doc_select().where(documents_t.c.id == row.id)).one())
+
+    def clear_correction(self, name: str) -> bool:
+        """Forget the correction stored for this file name (the stored document keeps its values until it is
+        ingested again); False when there was none."""
+        with self._engine.begin() as conn:
+            return conn.execute(corrections_t.delete().where(corrections_t.c.name == name)).rowcount > 0
+
+    @staticmethod
+    def _find(conn: Connection, id_or_name: str) -> Any:
+        row = conn.execute(_doc_select().where(
+            sa.or_(documents_t.c.id == id_or_name, documents_t.c.name == id_or_name))).first()
+        if row is None:
+            names = list(conn.execute(sa.select(documents_t.c.name).order_by(documents_t.c.name)).scalars())
+            known = ", ".join(names[:10]) + (f" … ({len(names)} in all)" if len(names) > 10 else "")
+            raise NotFound(f"no document with id or name {id_or_name!r}; stored documents: "
+                           f"{known or 'none'}. Use a name or id from `reportqa docs`.")
+        return row
 
     def chunks(self, doc_ids: list[str] | None = None) -> list[Chunk]:
         """Chunks of the given documents (all when None), by document name and position."""
@@ -345,6 +445,14 @@ class FigureStore:
             out = [_figure(r) for r in conn.execute(q)]
         return sorted(out, key=lambda f: (f.doc_name, f.start, f.end, f.id))
 
+    def figures_in_chunks(self, chunk_ids: list[str]) -> list[Figure]:
+        """Figures whose evidence lies in the given chunks (an indexed look-up, for answer candidates)."""
+        out: list[Figure] = []
+        with self._engine.connect() as conn:
+            for batch in _batches(list(dict.fromkeys(chunk_ids))):
+                out += [_figure(r) for r in conn.execute(sa.select(figures_t).where(figures_t.c.chunk_id.in_(batch)))]
+        return sorted(out, key=lambda f: (f.doc_name, f.start, f.end, f.id))
+
     def coverage(self) -> list[tuple[str, str, int]]:
         """(document name, canonical metric, number of figures), sorted, for a coverage summary."""
         n = sa.func.count().label("n")
@@ -357,11 +465,24 @@ class FigureStore:
     def _delete(conn: Connection, doc_id: str) -> None:
         conn.execute(figures_t.delete().where(figures_t.c.doc_id == doc_id))
         conn.execute(chunks_t.delete().where(chunks_t.c.doc_id == doc_id))
+        conn.execute(doc_meta_t.delete().where(doc_meta_t.c.doc_id == doc_id))
         conn.execute(documents_t.delete().where(documents_t.c.id == doc_id))
 
     @staticmethod
     def _bump(conn: Connection) -> None:
         conn.execute(meta_t.update().where(meta_t.c.id == 1).values(generation=meta_t.c.generation + 1))
+
+
+_ADDED = {"chunks": "page", "figures": "page"}  # columns added since stores were first made (INTEGER 0)
+
+
+def _add_columns(conn: Connection, schema: str | None) -> None:
+    """A store made before a column in ``_ADDED`` existed gets it (default 0) instead of being refused."""
+    inspector = sa.inspect(conn)
+    for table, col in _ADDED.items():
+        if col not in {c["name"] for c in inspector.get_columns(table, schema)}:
+            name = f'"{schema}"."{table}"' if schema else f'"{table}"'
+            conn.execute(sa.text(f'ALTER TABLE {name} ADD COLUMN "{col}" INTEGER NOT NULL DEFAULT 0'))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

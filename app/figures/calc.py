@@ -7,11 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from app.figures.match import cite_all, norm
+from app.routes import Route, handles
 from core.answer import Answer, refusal
 
 if TYPE_CHECKING:
+    from app.figures.index import FigureIndex
     from app.figures.match import Found
-    from app.figures.qa import FigureQA
     from app.question.parse import Query
     from core.records import Figure
 
@@ -37,7 +38,7 @@ def _part_hint(part: str) -> str | None:
     return "money" if MONEY_PART.search(part) else None
 
 
-def _subject(qa: FigureQA, first: str, second: str) -> str:
+def _subject(qa: FigureIndex, first: str, second: str) -> str:
     """The item the first input names and the second leaves implicit: ("课题调研全年执行数", "全年预算数") -> "课题调研"."""
     a, b = norm(first), norm(second)
     if len(b) >= 2:
@@ -51,7 +52,7 @@ def _subject(qa: FigureQA, first: str, second: str) -> str:
     return ""
 
 
-def _names_no_item(qa: FigureQA, part: str) -> bool:
+def _names_no_item(qa: FigureIndex, part: str) -> bool:
     """The input is only a metric name ("年初预算", "全年预算数"), with no item or total of its own."""
     rest = norm(part)
     for name in sorted({n for pair in qa.synonyms for n in pair}, key=len, reverse=True):
@@ -59,11 +60,11 @@ def _names_no_item(qa: FigureQA, part: str) -> bool:
     return not re.sub(r"[的数额金]", "", rest)
 
 
-def _find_part(qa: FigureQA, q: Query, part: str, orgs: list[str], years: list[int]) -> Found:
+def _find_part(qa: FigureIndex, q: Query, part: str, orgs: list[str], years: list[int]) -> Found:
     return qa.find(part, orgs, years, unit_hint=_part_hint(part), question=part)
 
 
-def _missing(q: Query, part: str, found: Found, qa: FigureQA) -> Answer:
+def _missing(q: Query, part: str, found: Found, qa: FigureIndex) -> Answer:
     if found.best is not None and found.rivals:
         listed = "、".join(m.view.fig.display for m in [found.best, *found.rivals][:4])
         why = f"“{part}”在报告中对应多个不同的数字（{listed}），无法确定用哪一个"
@@ -72,7 +73,8 @@ def _missing(q: Query, part: str, found: Found, qa: FigureQA) -> Answer:
     return refusal(q.question, f"无法计算：{why}")
 
 
-def computed(qa: FigureQA, q: Query) -> Answer:
+@handles(Route.COMPUTED)
+def computed(qa: FigureIndex, q: Query) -> Answer:
     """Ratio, difference or sum of two reported figures, with the formula and both inputs cited."""
     if q.op in ("diff_years", "growth_years"):
         return _across_years(qa, q)
@@ -114,13 +116,13 @@ def computed(qa: FigureQA, q: Query) -> Answer:
         if norm_value == norm_value.to_integral():
             norm_value = norm_value.quantize(Decimal(1))
     org, year = qa.scope_of(a)
-    text = f"{qa._prefix(org, year)}{q.metric_text}：{formula}。"
-    return Answer(question=q.question, answer=text, route="computed", citations=cite_all([*founds[0].same[:1],
+    text = f"{qa.prefix(org, year)}{q.metric_text}：{formula}。"
+    return Answer(question=q.question, answer=text, route=Route.COMPUTED, citations=cite_all([*founds[0].same[:1],
                   *founds[1].same[:1]]), value=value, unit=unit, normalized_value=norm_value,
                   normalized_unit=norm_unit, org=org, year=year, metric=q.metric_text, formula=formula)
 
 
-def _across_years(qa: FigureQA, q: Query) -> Answer:
+def _across_years(qa: FigureIndex, q: Query) -> Answer:
     part = q.parts[0] if q.parts else q.metric_text
     years = q.years[:2]
     founds = []
@@ -146,12 +148,13 @@ def _across_years(qa: FigureQA, q: Query) -> Answer:
         formula = f"{ya}年 − {yb}年 = {a.display} − {b.display} = {value}{unit}"
         nv, nu = value * scale(a), "百分点" if a.base_unit == "%" else a.base_unit
     org, _ = qa.scope_of(a)
-    return Answer(question=q.question, answer=f"{org or ''}{part}：{formula}。", route="computed",
+    return Answer(question=q.question, answer=f"{org or ''}{part}：{formula}。", route=Route.COMPUTED,
                   citations=cite_all([founds[0].same[0], founds[1].same[0]]), value=value, unit=unit,
                   normalized_value=nv, normalized_unit=nu, org=org, metric=part, formula=formula)
 
 
-def comparison(qa: FigureQA, q: Query) -> Answer:
+@handles(Route.COMPARISON)
+def comparison(qa: FigureIndex, q: Query) -> Answer:
     """Which of several organisations / years reports the higher (or lower) value, both cited."""
     items = []
     for org, year in q.pairs:
@@ -165,7 +168,7 @@ def comparison(qa: FigureQA, q: Query) -> Answer:
         if found.best is None or found.rivals:
             return _missing(q, f"{who}{q.metric_text}", found, qa)
         if not org:  # name the report the figure comes from
-            who = qa._prefix(*qa.scope_of(found.fig))
+            who = qa.prefix(*qa.scope_of(found.fig))
         items.append((who, found))
     figs = [f.fig for _, f in items]
     if len({f.base_unit for f in figs}) > 1:
@@ -182,13 +185,13 @@ def comparison(qa: FigureQA, q: Query) -> Answer:
     else:
         verdict = f"{win_who}更{word}"
     org, year = qa.scope_of(win.fig)
-    return Answer(question=q.question, answer=f"{common}{q.metric_text}：{listing}；{verdict}。", route="comparison",
+    return Answer(question=q.question, answer=f"{common}{q.metric_text}：{listing}；{verdict}。", route=Route.COMPARISON,
                   citations=cite_all([f.same[0] for _, f in items]), value=win.fig.value, unit=win.fig.unit,
                   normalized_value=win.fig.base_value, normalized_unit=win.fig.base_unit, org=org, year=year,
                   metric=q.metric_text)
 
 
-def _common_scope(qa: FigureQA, founds: list[Found]) -> str:
+def _common_scope(qa: FigureIndex, founds: list[Found]) -> str:
     """The organisation (or year) every compared figure shares, when only the other one differs."""
     scopes = [qa.scope_of(f.fig) for f in founds]
     orgs, years = {o for o, _ in scopes}, {y for _, y in scopes}
@@ -199,7 +202,7 @@ def _common_scope(qa: FigureQA, founds: list[Found]) -> str:
     return ""
 
 
-def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:
+def rate_from_inputs(qa: FigureIndex, q: Query) -> Answer | None:
     """A 执行率/完成率 the report does not state, computed from its 执行数 and 预算数 when both are there."""
     m = re.match(r"^(?P<stem>.*?)(?:预算)?(?:执行率|完成率)$", q.metric_text)
     if not m or q.unit_hint not in (None, "percent"):
@@ -215,13 +218,13 @@ def rate_from_inputs(qa: FigureQA, q: Query) -> Answer | None:
     value = rounded(a.base_value / b.base_value * 100, 2)
     formula = f"{qa.label(a, '执行数')} ÷ {qa.label(b, '预算数')} = {a.display} ÷ {b.display} = {value}%"
     org, year = qa.scope_of(a)
-    return Answer(question=q.question, answer=f"{qa._prefix(org, year)}{q.metric_text}（按报告数字计算）：{formula}。",
-                  route="computed", citations=cite_all([actual.same[0], budget.same[0]]), value=value, unit="%",
+    return Answer(question=q.question, answer=f"{qa.prefix(org, year)}{q.metric_text}（按报告数字计算）：{formula}。",
+                  route=Route.COMPUTED, citations=cite_all([actual.same[0], budget.same[0]]), value=value, unit="%",
                   normalized_value=value, normalized_unit="%", org=org, year=year, metric=q.metric_text,
                   formula=formula)
 
 
-def rate_warnings(qa: FigureQA, f: Figure) -> list[str]:
+def rate_warnings(qa: FigureIndex, f: Figure) -> list[str]:
     """Warn when a stated execution/completion rate disagrees with the 执行数 ÷ 预算数 stated beside it."""
     if f.quantity_kind != "percent" or not re.search(r"执行率|完成率|完成预算", f.metric + f.canonical):
         return []

@@ -6,22 +6,22 @@ import re
 from typing import TYPE_CHECKING
 
 from app.figures.match import citation, norm, terms_of
+from app.routes import Route, handles
 from core.answer import Answer, refusal
 
 if TYPE_CHECKING:
-    from app.figures.qa import FigureQA
+    from app.figures.index import FigureIndex
     from app.question.parse import Query
     from core.records import Figure
+    from core.vocabulary import Qualifiers
 
 LOWER_BETTER = re.compile(r"时限|时间|时长|天数|用时|发生率|事故|投诉|差错|超时|伤亡|损失|欠款|逾期|再犯罪率|死亡率|发病率")
-AT_LEAST = ("不少于", "不低于", "达到", "超过", "以上", "逾", "≥", ">", "大于", "高于", "大于等于")
-AT_MOST = ("不超过", "不高于", "以内", "以下", "之内", "低于", "≤", "<", "小于", "小于等于", "内")
 
 
-def _met(target: Figure, actual: Figure) -> bool:
-    if target.qualifier in AT_MOST:
+def _met(target: Figure, actual: Figure, bounds: Qualifiers) -> bool:
+    if target.qualifier in bounds.at_most:
         return actual.base_value <= target.base_value
-    if target.qualifier in AT_LEAST:
+    if target.qualifier in bounds.at_least:
         return actual.base_value >= target.base_value
     if LOWER_BETTER.search(target.metric):
         return actual.base_value <= target.base_value
@@ -52,10 +52,11 @@ def _pair_actual(t: Figure, actuals: list[Figure]) -> Figure | None:
 
 def _is_weight(f: Figure) -> bool:
     """A score's weight (分值 10, 满分 15) is stored as a target but is no goal an indicator can miss."""
-    return f.quantity_kind == "score" or bool(re.search(r"分值|权重|满分|总分", f.metric + f.extra.get("column", "")))
+    return f.quantity_kind == "score" or bool(re.search(r"分值|权重|满分|总分", f.metric + f.extra.get("header", f.extra.get("column", ""))))
 
 
-def listing(qa: FigureQA, q: Query) -> Answer:
+@handles(Route.LIST)
+def listing(qa: FigureIndex, q: Query) -> Answer:
     """Indicators below a threshold, or whose actual value misses its target, each cited."""
     assert q.threshold is not None
     op, limit, unit = q.threshold
@@ -77,7 +78,7 @@ def listing(qa: FigureQA, q: Query) -> Answer:
                     continue
                 checked.append(t)
                 key = (t.doc_id, t.base_value, pair.base_value, t.base_unit)
-                if not _met(t, pair) and key not in seen:
+                if not _met(t, pair, qa.vocabulary.qualifiers) and key not in seen:
                     seen.add(key)
                     rows.append((f"{name}：目标{t.display}，实际{pair.display}", [t, pair]))
         head = "未达到目标值的指标"
@@ -104,9 +105,9 @@ def listing(qa: FigureQA, q: Query) -> Answer:
     if not rows:
         listed = "、".join(dict.fromkeys(f"{qa.label(f, '')}{f.display}" for f in checked[:8]))
         return Answer(question=q.question, answer=f"{who}报告列示的数字中没有{head}（已核对：{listed}）。",
-                      route="list", citations=[citation(f) for f in checked], org=q.orgs[0] if q.orgs else None,
+                      route=Route.LIST, citations=[citation(f) for f in checked], org=q.orgs[0] if q.orgs else None,
                       year=q.years[0] if q.years else None)
     cites = [citation(f) for _, figs in rows for f in figs]
     body = "；".join(r for r, _ in rows)
-    return Answer(question=q.question, answer=f"{who}{head}：{body}。", route="list", citations=cites,
+    return Answer(question=q.question, answer=f"{who}{head}：{body}。", route=Route.LIST, citations=cites,
                   org=q.orgs[0] if q.orgs else None, year=q.years[0] if q.years else None)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.figures.terms import GENERIC, NORM, STOP, Term, core_phrase, norm, strip_stop, term_found, terms_of
 from core.answer import Citation
 from core.records import Figure
+from ingest.numbers import find_quantities
+
+if TYPE_CHECKING:
+    from app.figures.words import FigureWords
 
 __all__ = ["GENERIC", "NORM", "STOP", "Found", "Match", "Term", "View", "citation", "cite_all", "core_phrase", "coverage",
            "make_view", "norm", "precision", "same_value", "strip_stop", "term_found", "terms_of", "title_subject",
@@ -18,17 +23,10 @@ CLAUSE_END = "，,。；;！？!?\n\t"
 SENTENCE_END = "。；;！？!?\n\t"
 KIND_WORDS = {"得分": "score", "分数": "score", "评分": "score", "分值": "score", "比例": "percent",
               "比重": "percent", "占比": "percent", "百分比": "percent", "比率": "percent"}
-# words that ask for a change against an earlier period; a reported change ("较上年增长4.08%") answers them
-CHANGE_WORDS = {"同比", "环比", "较上年", "比上年", "上年", "去年", "同期", "上年同期", "增长", "增幅", "增长率", "变化",
-                "幅度", "变化幅度", "变动", "下降", "降幅", "减少", "增加", "上升", "增减", "增减变化"}
 # where a question's term may stand, closest first, and how much a find there counts: the figure's label and
 # clause, its sentence, what the report as a whole is about (the subject of its title), its paragraph or row
 LEVELS = (("local", 1.0), ("clause", 0.85), ("sentence", 0.7), ("subject", 0.6), ("wide", 0.5))
 _PROJECT_FIELD = re.compile(r"^\s*项目名称\s*[:：\t]\s*([^\t\n，。；]{2,40})", re.MULTILINE)
-_TITLE_NOISE = re.compile(
-    r"[（(][^（()）]*[)）]|(?:19|20)\d{2}\s*年度?|^.*?(?:委员会|局|委|办公室|厅|署|政府|中心)"
-    r"|(?:部门整体支出|部门整体|整体支出|项目支出|财政支出|支出)?(?:绩效)?(?:目标)?(?:完成情况|自评|评价|自评价|评估)?"
-    r"(?:报告|情况表|表)$")
 
 
 @dataclass
@@ -60,8 +58,6 @@ def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
 
 def _number_span(fig: Figure, doc: str) -> tuple[int, int] | None:
     """Where the figure's own number stands in the document (its evidence may hold several numbers)."""
-    from ingest.numbers import find_quantities
-
     if "num_start" in fig.extra and "num_end" in fig.extra:
         return int(fig.extra["num_start"]), int(fig.extra["num_end"])
     lo, hi = max(0, fig.start), min(len(doc), fig.end)
@@ -88,8 +84,6 @@ def make_view(fig: Figure, doc: str | None, canon: str = "") -> View:
     if doc is None or span is None:
         ctx = norm(fig.context)
         return View(fig, head, norm(fig.evidence) or ctx, ctx, ctx)
-    from ingest.numbers import find_quantities
-
     ns, ne = span
     cs, ce = _bounds(doc, ns, ne, CLAUSE_END)
     ls, le = cs, ce
@@ -118,8 +112,9 @@ class Match:
     missing: list[str] = field(default_factory=list)
 
 
-def coverage(terms: list[Term], view: View, quantity_kind: str) -> tuple[float, list[str], float]:
-    """How well the terms are found near the figure.
+def coverage(terms: list[Term], view: View, quantity_kind: str, change_terms: frozenset[str]
+             ) -> tuple[float, list[str], float]:
+    """How well the terms are found near the figure; a reported change stands for ``change_terms`` ("同比", "增长").
 
     Returns:
         (weighted share of the terms found, level-weighted; the key terms not found in the figure's
@@ -135,7 +130,7 @@ def coverage(terms: list[Term], view: View, quantity_kind: str) -> tuple[float, 
         total += t.weight
         if t.key:
             key_total += t.weight
-        if KIND_WORDS.get(t.text) == quantity_kind or (t.text in CHANGE_WORDS and is_change):
+        if KIND_WORDS.get(t.text) == quantity_kind or (t.text in change_terms and is_change):
             got += t.weight
             key_near += t.weight if t.key else 0.0
             continue
@@ -168,7 +163,8 @@ def precision(phrase: str, view: View) -> float:
     return sum(g in q for g in grams) / len(grams)
 
 
-def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dict[str, str]) -> list[View]:
+def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dict[str, str],
+              words: FigureWords) -> list[View]:
     """Views for all figures; ``texts`` maps doc_id (or doc_name) to document text.
 
     Without a document's text, a figure's widest context is what the figures of its chunk quote.
@@ -189,13 +185,13 @@ def views_for(figures: list[Figure], texts: Mapping[str, str] | None, canon: dic
             v.wide = norm("".join(by_chunk[(f.doc_id, f.chunk_id)]))
         if doc is not None:
             if f.doc_id not in subjects:
-                subjects[f.doc_id] = title_subject(doc)
+                subjects[f.doc_id] = title_subject(doc, words)
             v.subject = subjects[f.doc_id]
         out.append(v)
     return out
 
 
-def title_subject(doc: str) -> str:
+def title_subject(doc: str, words: FigureWords) -> str:
     """What a report is about, from its title without organisation, year and report type.
 
     "佛山市南海区农业农村局 / 2022年度农村生活污水治理专项资金项目支出绩效评价报告" -> "农村生活污水治理专项资金";
@@ -209,7 +205,7 @@ def title_subject(doc: str) -> str:
     title = norm(head.replace("#", ""))
     prev = None
     while prev != title:
-        prev, title = title, _TITLE_NOISE.sub("", title)
+        prev, title = title, words.title_noise.sub("", title)
     field = _PROJECT_FIELD.search(doc[:1500])  # a 项目支出绩效自评表 names its project in a field
     return title + (norm(field.group(1)) if field and norm(field.group(1)) not in title else "")
 

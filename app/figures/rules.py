@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from app.figures.match import norm, terms_of
 from core.records import Figure
+from core.vocabulary import load_vocabulary
 
 # the kinds of quantity that may answer a question hinting at a kind
 COMPAT = {"money": {"money"}, "percent": {"percent"}, "count": {"count", "other"}, "score": {"score"},
           "duration": {"duration", "count"}, "points": {"points"}, "area": {"area"}, "other": {"other"}}
-SCALE = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000),
-         "千万": Decimal(10000000)}
+MAGNITUDES = [m for m, _ in sorted(load_vocabulary().units.magnitudes, key=lambda m: len(m[0]), reverse=True)]
 # Look-alike budgets: the budget set at the start of the year, and the budget after adjustments (全年预算数 in
 # 项目支出 tables is the adjusted one). A figure labelled with one never answers a question about the other.
 INITIAL = re.compile(r"年初")
@@ -21,12 +20,11 @@ ADJUST = re.compile(r"(?:追加|调增|调减|压减|核减|削减)了?(?:预算
 SPENT = re.compile(r"支出|执行数|执行金额|花了|用了|使用了")
 SAME_FIGURE = ({"本年支出", "执行数"}, {"全年预算", "调整后预算"})  # lexicon metrics that name one figure
 TOTAL_ROW = re.compile(r"^(?:合计|总计|总合计|全部|总额|共计|小计合计)$")
-WANTS_ACTUAL = re.compile(r"实际|完成了|实现了|完成多少|完成值|达到了|做了|办了")
 
 
 def unit_core(unit: str) -> str:
     """The unit without its magnitude: "万人次" -> "人次"."""
-    for mag in sorted(SCALE, key=len, reverse=True):
+    for mag in MAGNITUDES:
         if unit.startswith(mag) and len(unit) > len(mag):
             return unit[len(mag):]
     return unit
@@ -49,7 +47,7 @@ def budget_family(text: str) -> str:
 def family_conflict(asked: str, f: Figure) -> bool:
     """The question asks one budget (年初预算) and the figure is labelled as another (调整后预算, 追加预算)."""
     want = budget_family(asked)
-    have = budget_family(f.metric) or budget_family(f.extra.get("column", ""))
+    have = budget_family(f.metric) or budget_family(f.extra.get("header", f.extra.get("column", "")))
     if have == "adjust":  # the amount added or cut answers only a question about that amount
         return want != "adjust" and "预算" in norm(asked)
     return bool(want and have) and have != want
@@ -60,7 +58,7 @@ def spending_asked_budget_given(asked: str, f: Figure) -> bool:
     t = norm(asked)
     if f.quantity_kind != "money" or "预算" in t or not SPENT.search(t):
         return False
-    return f.kind == "budget" or "预算" in norm(f.metric + f.extra.get("column", ""))
+    return f.kind == "budget" or "预算" in norm(f.metric + f.extra.get("header", f.extra.get("column", "")))
 
 
 def head_metric(canonical: str, known: set[str]) -> str:
@@ -132,14 +130,17 @@ def is_change(f: Figure) -> bool:
     return f.kind == "change" or bool(f.extra.get("direction"))
 
 
-def kind_factor(f: Figure, wants_target: bool, asks_change: bool, question: str = "") -> float:
-    """Targets answer target questions, changes answer change questions, actual values the rest."""
+def kind_factor(f: Figure, wants_target: bool, asks_change: bool, asks_actual: bool = False) -> float:
+    """Targets answer target questions, changes answer change questions, actual values the rest.
+
+    ``asks_actual``: the question says what was done ("实际", "完成了"), so a target answers it less well.
+    """
     if f.kind == "change" or (f.extra.get("direction") and asks_change):
         return 1.0 if asks_change else 0.6
     if f.kind == "target":
         if wants_target:
             return 1.0
-        return 0.5 if WANTS_ACTUAL.search(question) else 0.7
+        return 0.5 if asks_actual else 0.7
     if wants_target:
         return 0.75
     return 0.6 if asks_change else 1.0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.vocabulary import VOCABULARY_FILE, Lexicon, load_lexicon
+from core.vocabulary import Vocabulary
 
-__all__ = ["VOCABULARY_FILE", "Lexicon", "OrgResolver", "load_lexicon", "split_org"]
+__all__ = ["OrgResolver", "split_org"]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEADING_WORDS = ("我想知道", "想知道", "告诉我", "请问", "查询", "关于", "有关", "那么", "一下", "请", "问", "查",
@@ -23,7 +24,7 @@ class OrgName:
     dept: str
 
 
-def split_org(name: str, suffixes: list[str]) -> OrgName:
+def split_org(name: str, suffixes: Sequence[str]) -> OrgName:
     """"广州市海珠区应急管理局" -> regions ("广州市", "海珠区"), department "应急管理局"."""
     alt = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
     pattern = re.compile(rf"[\u4e00-\u9fff]{{2,}}?(?:{alt})")
@@ -37,7 +38,7 @@ def split_org(name: str, suffixes: list[str]) -> OrgName:
     return OrgName(name, tuple(regions), rest)
 
 
-def dept_variants(dept: str, lex: Lexicon) -> list[str]:
+def dept_variants(dept: str, lex: Vocabulary) -> list[str]:
     """The department as written plus its short forms (应急管理局 -> 应急局 ...)."""
     if not dept:
         return []
@@ -73,7 +74,7 @@ class Resolution:
 class OrgResolver:
     """Finds the catalog's organisations in a question; flags organisations and places it does not know."""
 
-    def __init__(self, org_names: list[str], lex: Lexicon) -> None:
+    def __init__(self, org_names: list[str], lex: Vocabulary) -> None:
         self.lex = lex
         table: dict[str, tuple[set[str], bool]] = {}
 

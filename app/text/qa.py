@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from app.question.words import question_words
+from app.routes import Route, handles
 from app.text.retrieve import as_retrieved
 from app.text.sections import Asked, asked_topic, clip, heading_score, heading_topics, section_span
 from core.answer import Answer, Citation, Retrieved, refusal
@@ -14,6 +16,7 @@ from core.answer import Answer, Citation, Retrieved, refusal
 if TYPE_CHECKING:
     from app.text.retrieve import Scored
     from core.records import Chunk
+    from core.vocabulary import Vocabulary
     from ingest.chunk import Heading
 
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -23,7 +26,6 @@ MIN_SUBJECT = 0.75  # share of the words besides the section name that the secti
 MAX_QUOTE = 800  # characters of a section body quoted at most
 # where a question word is found: in the quoted sentence, in its report title / section path, elsewhere in the report
 IN_QUOTE, IN_CONTEXT, IN_REPORT = 1.0, 0.8, 0.5
-ASK_PHRASES = re.compile(r"是谁|哪家|哪个|哪些|哪里|哪儿|哪方面|什么|多少|是否|有没有|如何|怎样|怎么样|怎么|何时|哪天|请问|吗|呢")
 GENERIC = frozenset("主要 具体 有关 相关 方面 情况 工作 取得 开展 存在 提出 采取 进行 一步 下一步 哪些 部门 本 该 有 等".split())
 SYNONYMS = {"举办": ("举行", "召开"), "举行": ("举办", "召开"), "召开": ("举办", "举行")}
 
@@ -48,11 +50,12 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-def content_words(text: str) -> list[str]:
+def content_words(text: str, ask: re.Pattern[str] | None = None) -> list[str]:
     """The words of a question phrase that must be found in an answer (question and generic words removed)."""
     from vectorstore.bm25 import words
 
-    return [w for w in words(ASK_PHRASES.sub(" ", text)) if len(w) >= 2 and w not in GENERIC]
+    ask = ask or question_words().ask  # the words that ask ([questions] ask of the vocabulary)
+    return [w for w in words(ask.sub(" ", text)) if len(w) >= 2 and w not in GENERIC]
 
 
 def found(word: str, text: str) -> bool:
@@ -118,12 +121,12 @@ def _cite(question: str, chunk: Chunk, text: str, s: int, e: int, retrieved: lis
     quote = text[s:e]
     cite = Citation(doc=chunk.doc_name, section=chunk.section, text=quote, start=s, end=e, chunk_id=chunk.id,
                     context=text[max(0, s - 200):min(len(text), e + 200)])
-    return Answer(question=question, answer=quote + ("……" if more else ""), route="text", citations=[cite],
+    return Answer(question=question, answer=quote + ("……" if more else ""), route=Route.TEXT, citations=[cite],
                   retrieved=retrieved)
 
 
-def _by_section(question: str, key: str, asked: Asked, docs: dict[str, _Doc],
-                retrieved: list[Retrieved]) -> tuple[Answer | None, bool]:
+def _by_section(question: str, key: str, asked: Asked, docs: dict[str, _Doc], retrieved: list[Retrieved],
+                ask: re.Pattern[str]) -> tuple[Answer | None, bool]:
     """Quote the section the question names (存在的问题, 改进措施 …) from the report that has it.
 
     Returns:
@@ -132,7 +135,7 @@ def _by_section(question: str, key: str, asked: Asked, docs: dict[str, _Doc],
         the problems named are about other things: a sentence elsewhere may still answer); a final
         refusal when several reports fit equally well (the question names no organisation or year).
     """
-    subject = content_words(key[:asked.span[0]] + " " + key[asked.span[1]:])
+    subject = content_words(key[:asked.span[0]] + " " + key[asked.span[1]:], ask)
     fits: list[tuple[float, _Doc, Heading, int, int]] = []
     failed: tuple[str, list[str]] | None = None
     for doc in sorted(docs.values(), key=lambda d: d.rank):
@@ -155,14 +158,14 @@ def _by_section(question: str, key: str, asked: Asked, docs: dict[str, _Doc],
         if len({f[1].title for f in tied}) > 1:
             names = "、".join(f"《{f[1].title}》" for f in tied[:4])
             return refusal(question, f"几份报告都有“{tied[0][2].text}”这样的部分：{names}；请在问题中写明单位、年度或项目",
-                           route="text", retrieved=retrieved), True
+                           route=Route.TEXT, retrieved=retrieved), True
         _, doc, _, s, e = tied[0]
         end, more = clip(doc.text, s, e, MAX_QUOTE)
         return _cite(question, _chunk_at(doc, s, end), doc.text, s, end, retrieved, more=more), True
     if failed is not None:
         heading, missing = failed
         return refusal(question, f"报告“{heading}”部分没有提到“{'、'.join(missing)}”，无法回答",
-                       route="text", retrieved=retrieved), False
+                       route=Route.TEXT, retrieved=retrieved), False
     return None, False
 
 
@@ -181,8 +184,9 @@ def _chunk_at(doc: _Doc, pos: int, end: int) -> Chunk:
     return replace(doc.chunks[0], section=" > ".join(h.text for h in trail))
 
 
+@handles(Route.TEXT)
 def answer_text(question: str, key: str, hits: list[Scored], source: Callable[[Chunk], str],
-                *, min_coverage: float = MIN_COVERAGE) -> Answer:
+                *, min_coverage: float = MIN_COVERAGE, vocabulary: Vocabulary | None = None) -> Answer:
     """Answer a text question from the retrieved chunks, or refuse.
 
     A question naming a standard section (存在的问题, 改进措施, 评价结论, 主要职责 …) is answered with that
@@ -196,13 +200,15 @@ def answer_text(question: str, key: str, hits: list[Scored], source: Callable[[C
         hits: retrieved chunks, best first.
         source: ``Document.text[c.start:c.end]`` for a chunk ``c`` (any span of the chunk's document).
         min_coverage: the weighted share of the key's words an answer must contain.
+        vocabulary: whose question words to leave out of the key (default the packaged vocabulary).
 
     Returns:
         The answer with one citation, or a refusal saying what is missing.
     """
+    ask = question_words(vocabulary).ask
     retrieved = as_retrieved(hits, source)
     none = refusal(question, "报告中没有找到能回答该问题的内容：检索到的段落都不包含问题的主要关键词",
-                   route="text", retrieved=retrieved)
+                   route=Route.TEXT, retrieved=retrieved)
     if not hits:
         return none
     docs = _docs(hits, source)
@@ -211,17 +217,17 @@ def answer_text(question: str, key: str, hits: list[Scored], source: Callable[[C
         key, asked = key + asked.cue, asked_topic(key + asked.cue)
     section: Answer | None = None
     if asked is not None:
-        section, final = _by_section(question, key, asked, docs, retrieved)
+        section, final = _by_section(question, key, asked, docs, retrieved, ask)
         if section is not None and final:
             return section
-    return _by_sentence(question, key, asked, hits, docs, retrieved, min_coverage) or section or none
+    return _by_sentence(question, key, asked, hits, docs, retrieved, min_coverage, ask) or section or none
 
 
 def _by_sentence(question: str, key: str, asked: Asked | None, hits: list[Scored], docs: dict[str, _Doc],
-                 retrieved: list[Retrieved], min_coverage: float) -> Answer | None:
+                 retrieved: list[Retrieved], min_coverage: float, ask: re.Pattern[str]) -> Answer | None:
     """Quote the sentence holding one of the key's last two words and most of its other words (weighted by
     where they are: the sentence, its title and section path, its report); None when none does."""
-    words = content_words(key)
+    words = content_words(key, ask)
     if not words:
         return None
     focus = words[-2:]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from core.vocabulary import alternation, load_vocabulary
+
 if TYPE_CHECKING:
     from ingest.chunk import Heading
 
@@ -44,7 +46,8 @@ BY_NAME = {t.name: t for t in TOPICS}
 # the date and organisation lines that close a report ("韶关市××局" / "2024年3月15日")
 DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
                        r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
-ORG_LINE = re.compile(r"^[^\W\d]{2,30}(?:局|委员会|委|办公室|办|中心|政府|公司|院|所|站|馆|队|处)(?:（盖章）|\(盖章\))?$")
+_V = load_vocabulary()
+ORG_LINE = re.compile(rf"^[^\W\d]{{2,30}}(?:{alternation(_V.departments, _V.endings.issuers, _V.endings.units, _V.endings.signers)})(?:（盖章）|\(盖章\))?$")
 MARKER = re.compile(r"^[#\s]*(?:第[一二三四五六七八九十百零〇\d]+(?:部分|[章节部篇])|[一二三四五六七八九十百]+[、.．]"
                     r"|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}(?:\.\d{1,2})*[.、．)）]?(?!\d))\s*")
 

@@ -9,12 +9,14 @@ import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.routes import Route, gold_type
 from core.config import Settings
 from core.errors import BadInput
+from ingest.numbers import parse_quantity
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -28,13 +30,8 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 
-# route of the rated answer -> gold "type"
-_ROUTE_TYPE = {"figure": "numeric", "computed": "computed", "comparison": "comparison", "refusal": "unanswerable"}
 # a correction saying the reports do not answer the question
 _NO_ANSWER = re.compile(r"^(无|没有|未找到|找不到|不存在|报告(中)?(未|没有)|unanswerable|无法回答|不可回答)")
-_UNITS = sorted("% ‰ 个百分点 百分点 万元 亿元 千元 元 万人次 人次 万家次 家次 万人 人 个工作日 工作日 个 项 次 件 条 份 场 "
-                "家 户 所 天 日 小时 分钟 分 倍 平方米 公里 千米 米 吨 台 套 辆".split(), key=len, reverse=True)
-_NUMBER = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, _UNITS)) + ")?")
 
 
 @dataclass(frozen=True)
@@ -130,15 +127,10 @@ def export_gold(settings: Settings, path: Path) -> int:
 
 
 def parse_figure(text: str) -> tuple[float | None, str | None]:
-    """The first number in ``text`` and the unit written right after it ("2626.63万元" -> 2626.63, "万元")."""
-    m = _NUMBER.search(text)
-    if not m:
-        return None, None
-    try:
-        value = float(Decimal(m.group(1).replace(",", "")))
-    except InvalidOperation:
-        return None, None
-    return value, (m.group(2) or None)
+    """The number a correction states and its unit, read by the one number reader (ingest.numbers):
+    "2626.63万元" -> (2626.63, "万元"), "下降3.5%" -> (-3.5, "%"); dates and list markers are no figures."""
+    q = parse_quantity(text)
+    return (None, None) if q is None else (float(q.value), q.unit or None)
 
 
 def gold_line(rec: FeedbackRecord) -> dict[str, Any]:
@@ -154,10 +146,10 @@ def gold_line(rec: FeedbackRecord) -> dict[str, Any]:
                     "type": "unanswerable", "note": f"staff correction: {rec.correction}"}
         value, unit = parse_figure(rec.correction)
         route = ans.get("route", "")
-        if route == "comparison":
-            kind, value, unit = "comparison", None, None
+        if route == Route.COMPARISON:
+            kind, value, unit = gold_type(route), None, None
         elif value is not None:
-            kind = "computed" if route == "computed" else "numeric"
+            kind = gold_type(Route.COMPUTED) if route == Route.COMPUTED else gold_type(Route.FIGURE)
         else:
             kind = "text"
         return {**base, "answer": rec.correction, "value": value, "unit": unit, "doc": docs,
@@ -166,7 +158,7 @@ def gold_line(rec: FeedbackRecord) -> dict[str, Any]:
     if ans.get("refused"):
         return {**base, "answer": "unanswerable", "value": None, "unit": None, "doc": None, "evidence": None,
                 "type": "unanswerable", "note": "refusal confirmed by staff"}
-    kind = _ROUTE_TYPE.get(ans.get("route", ""), "text")
+    kind = gold_type(ans.get("route", ""))
     shown = ans.get("answer", "")
     if ans.get("value") is not None:
         shown = f"{_plain(ans['value'])}{ans.get('unit') or ''}"

@@ -6,11 +6,10 @@ import re
 from decimal import Decimal
 from html import escape
 
+from app.routes import label
 from core.answer import Answer, Citation
 
 CONTEXT_CHARS = 160  # characters of surrounding text shown on each side of a quote
-
-ROUTE_LABEL = {"figure": "报告数字", "computed": "计算结果", "comparison": "比较", "list": "列举", "text": "文字摘录"}
 
 
 def plain_number(value: Decimal | float) -> str:
@@ -62,7 +61,7 @@ def card_html(answer: Answer) -> str:
     if answer.value is None:
         return f"<div class='rq-text'>{escape(answer.answer).replace(chr(10), '<br>')}</div>"
     facts = [("单位/部门", answer.org), ("年度", str(answer.year) if answer.year else None),
-             ("指标", answer.metric), ("类型", ROUTE_LABEL.get(answer.route, answer.route))]
+             ("指标", answer.metric), ("类型", label(answer.route))]
     if answer.citations:
         c = answer.citations[0]
         facts.append(("出处", c.doc + (f" · {c.section}" if c.section else "")))

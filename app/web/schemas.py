@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.routes import Route
+
 QUESTION = "2022年海珠区预算执行率是多少"
 DOC = "001_097af92d10472f3b.txt"
 
@@ -24,7 +26,7 @@ ANSWER_EXAMPLE: dict[str, Any] = {
     "answer": "2022年广州市海珠区应急管理局预算执行率为98.15%。",
     "refused": False,
     "reason": "",
-    "route": "figure",
+    "route": Route.FIGURE.value,
     "citations": [CITATION_EXAMPLE],
     "value": 98.15,
     "unit": "%",
@@ -77,7 +79,7 @@ class AnswerOut(BaseModel):
     answer: str
     refused: bool = False
     reason: str = ""
-    route: str = Field(description="figure | computed | comparison | list | text | refusal")
+    route: str = Field(description=" | ".join(Route), examples=[Route.FIGURE.value])
     citations: list[CitationOut] = []
     value: float | None = None
     unit: str | None = None

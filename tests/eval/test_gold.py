@@ -77,3 +77,18 @@ def test_seed_gold_file_is_valid() -> None:
     items = load_gold(GOLD)
     assert len(items) >= 60
     assert {i.type for i in items} == {"numeric", "computed", "comparison", "text", "unanswerable"}
+
+
+def test_to_example_keeps_what_a_scorer_learns_from(tmp_path: Path) -> None:
+    from core.records import Example
+    from eval.gold import to_example
+
+    items = load_gold(write(tmp_path, line(doc="a.txt, b.txt", type="comparison", value=None, unit=None),
+                           line(id="u", type="unanswerable", answer="unanswerable", value=None, unit=None,
+                                doc=None, evidence=None)))
+    assert to_example(items[0]) == Example(question="2022年海珠区预算执行率是多少", type="comparison", answer="98.15%",
+                                           value=None, unit="", docs=("a.txt", "b.txt"), evidence="预算执行率为98.15%")
+    u = to_example(items[1])
+    assert (u.type, u.docs, u.evidence, u.unit, u.value) == ("unanswerable", (), "", "", None)
+    n = to_example(load_gold(write(tmp_path, line()))[0])
+    assert (n.value, n.unit, n.docs) == (Decimal("98.15"), "%", ("a.txt",))

@@ -12,8 +12,8 @@ import pytest
 from core.answer import Answer, Citation, Retrieved, refusal
 from core.errors import BadInput, IndexNotBuilt
 from eval.compare import compare
-from eval.report import percentile
 from eval.run import check_floor, run_eval
+from eval.summary import percentile
 
 DOC = "001_haizhu.txt"
 GOLD = [
@@ -70,6 +70,11 @@ def test_run_eval_summary_and_reports(gold_file: Path, tmp_path: Path) -> None:
     assert s["by_type"]["unanswerable"]["correct"] == 1
     assert s["refusal"] == {"precision": 1.0, "recall": 0.5, "refused": 1, "unanswerable": 2, "with_figure": 0}
     assert s["fabricated"] == 1 and s["fabricated_figures"] == 1
+    # n1 right, n2 a wrong figure, u2 a figure for an unanswerable question; t1 is text, u1 refused
+    assert (s["figures_given"], s["right_figures"], s["wrong_figures"]) == (3, 1, 2)
+    assert s["answered_precision"] == pytest.approx(1 / 3, abs=1e-4)
+    assert s["figure_questions"] == {"n": 2, "correct": 1, "accuracy": 0.5}
+    assert "by_doc" not in s
     assert s["citation_accuracy"] == pytest.approx(2 / 3, abs=1e-4) and s["citation_n"] == 3  # t1 cites elsewhere
     assert s["retrieval"] == {"hit_at_1": 0.5, "hit_at_5": 1.0, "mrr": 0.75, "n": 2}
     assert set(s["latency_ms"]["by_route"]) == {"figure", "text", "refusal"}
@@ -83,8 +88,31 @@ def test_run_eval_summary_and_reports(gold_file: Path, tmp_path: Path) -> None:
     assert not items["n2"]["correct"] and "2626.63万元" in items["n2"]["reason"]
     assert items["u2"]["fabricated"] == ["12.5万元"]
 
+    assert items["n2"]["wrong_figure"] and items["u2"]["wrong_figure"] and not items["n1"]["wrong_figure"]
+
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "accuracy 60.0%" in md and "n2" in md
+    assert "Wrong figures stated: 2**; answered precision 33.3% (1 right of 3 figures given" in md
+    assert "Figure questions (numeric, computed, comparison): 50.0% (1/2)" in md
+    assert "By document" not in md
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "wrong figures stated<b>2</b>" in page and "answered precision<b>33.3%</b>" in page
+
+
+def test_by_doc_breakdown_in_all_three_reports(gold_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    s = run_eval(gold_file, fake_ask, out, progress=False, per_doc=True)
+    assert list(s["by_doc"]) == [DOC, "(no document)"]
+    assert s["by_doc"][DOC] == {"n": 3, "correct": 2, "accuracy": 0.6667, "refused": 0, "wrong_figures": 1,
+                                "fabricated": 0}
+    assert s["by_doc"]["(no document)"] == {"n": 2, "correct": 1, "accuracy": 0.5, "refused": 1,
+                                            "wrong_figures": 1, "fabricated": 1}
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## By document" in md and f"| {DOC} | 3 | 2 | 66.7% | 0 | 1 | 0 |" in md
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>By document</h2>" in page and f"<tr><td>{DOC}</td><td>3</td><td>2</td>" in page
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["by_doc"]["(no document)"]["n"] == 2
 
 
 def test_html_is_self_contained_escaped_and_failures_first(gold_file: Path, tmp_path: Path) -> None:
@@ -128,11 +156,19 @@ def test_check_floor(gold_file: Path, tmp_path: Path) -> None:
     floor.write_text(json.dumps({"accuracy": 0.9, "fabricated_max": 0, "accuracy_text": 1.0}), encoding="utf-8")
     problems = check_floor(s, floor)
     assert len(problems) == 2 and problems[0].startswith("accuracy: 0.6 < floor 0.9")
+    floor.write_text(json.dumps({"answered_precision": 0.3, "wrong_figures_max": 2, "accuracy_figure": 0.5}),
+                     encoding="utf-8")
+    assert check_floor(s, floor) == []
+    floor.write_text(json.dumps({"answered_precision": 0.97, "wrong_figures_max": 1, "accuracy_figure": 0.8}),
+                     encoding="utf-8")
+    assert check_floor(s, floor) == ["answered_precision: 0.3333 < floor 0.97", "wrong_figures_max: 2 > allowed 1",
+                                     "accuracy_figure: 0.5 < floor 0.8"]
     floor.write_text(json.dumps({"acuracy": 0.9}), encoding="utf-8")
     with pytest.raises(BadInput, match="unknown key"):
         check_floor(s, floor)
     repo_floor = Path(__file__).resolve().parents[2] / "eval" / "floor.json"
     assert check_floor(s, repo_floor)  # the repo's floor is valid and far above a 60% run
+    assert check_floor(s, repo_floor.with_name("floor_real.json"))  # valid keys; above a 33%-precision run
 
 
 def test_compare_shows_changed_questions(gold_file: Path, tmp_path: Path) -> None:
@@ -142,6 +178,7 @@ def test_compare_shows_changed_questions(gold_file: Path, tmp_path: Path) -> Non
     run_eval(gold_file, lambda q: better[q], tmp_path / "b", config="after", progress=False)
     table = compare(tmp_path / "a" / "report.json", tmp_path / "b")
     assert "| accuracy | 60.0% | 80.0% | +20.0% |" in table
+    assert "| wrong figures stated | 2 | 1 | -1 |" in table and "| answered precision | 33.3% | 66.7% |" in table
     assert "| numeric | 1/2 | 2/2 |" in table
     assert "Changed: 1 questions (1 now right, 0 now wrong)" in table
     assert "| n2 | numeric | ✗ | ✓ |" in table
@@ -156,7 +193,7 @@ def test_percentile() -> None:
 
 
 def test_latency_histogram_puts_outliers_in_one_bar() -> None:
-    from eval.report import latency_svg
+    from eval.page import latency_svg
 
     svg = latency_svg([5.0] * 20 + [2000.0])
     assert svg.count("<rect") == 12 and "≥" in svg and "2000" not in svg

@@ -205,3 +205,23 @@ def test_gold_answers_score_right_against_themselves() -> None:
             a = ans(item.answer, cites=[cite(item.evidence or "", doc=item.docs[0])])
         s = score_item(item, a)
         assert s.correct and not s.fabricated and s.citation_hit is not False, (item.id, s.reason)
+
+
+@pytest.mark.parametrize(("item", "answer", "given", "wrong"), [
+    (RATE, ans("预算执行率为98.15%"), True, False),  # right figure
+    (RATE, ans("预算执行率为97.15%"), True, True),  # wrong figure
+    (RATE, refusal(RATE.question, "报告中没有"), False, False),  # refusal: no figure given
+    (RATE, ans("报告说明了执行情况"), False, False),  # answered without a figure: wrong, but no figure
+    (RATE, ans("", route="error"), False, False),
+    (COMPARE, ans("海珠区更高"), True, True),  # a comparison's verdict is what it gives
+    (COMPARE, ans("广州市应急管理局更高：99.23%对98.15%"), True, False),
+    (gold("unanswerable", type="unanswerable", evidence=None, doc=None), ans("预算执行率为96.5%"), True, True),
+    (gold("unanswerable", type="unanswerable", evidence=None, doc=None), ans("无法判断，执行较好"), False, False),
+    (gold("unanswerable", type="unanswerable", evidence=None, doc=None),
+     refusal(RATE.question, "报告中没有"), False, False),
+    (gold("优", type="text", evidence="等级为优"), ans("等级为优，得分96分"), False, False),  # text: not a figure question
+])
+def test_figures_given_and_wrong(item: GoldItem, answer: Answer, given: bool, wrong: bool) -> None:
+    s = score_item(item, answer)
+    assert (s.figure_given, s.wrong_figure) == (given, wrong), s.reason
+    assert s.docs == item.docs

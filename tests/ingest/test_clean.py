@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
+import re
+from pathlib import Path
 
 import pytest
 
@@ -215,3 +218,59 @@ def test_html_dump_lines_tables_and_entities() -> None:
            "<table><tr><th>项目</th><th>预算数</th></tr><tr><td>抽检经费</td><td>1580.00</td></tr></table><p>&nbsp;</p>")
     assert clean(raw) == "一、存在问题\n1.抽检进度前松后紧。\n2.抽检靶向性有待增强“高风险”。\n项目\t预算数\n抽检经费\t1580.00\n"
     assert clean("预算&nbsp;执行 & 绩效") == "预算执行 & 绩效\n"
+
+
+# ---- web-page chrome (ingest.boilerplate) ---------------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+CHROME = re.compile(r"今天是|当前位置|所在位置|您现在的位置|热门搜索|选择语言|发布时间|发布日期|索引号|浏览次数|阅读次数|点击率|"
+                    r"浏览量|字体|字号|打印|分享到|上传人|文档编号|会员分享")
+
+
+def test_web_chrome_goes_and_the_report_stays() -> None:
+    page = ("欢迎来到广州市财政局网站\n今天是:\n关闭\n您当前所在位置: 首页 > 政务公开 > 财政资金\nX\n财务公开\n"
+            "2021年度广州市财政局部门整体支出绩效自评报告\n"
+            "来源:广州市财政局 发布时间:2022-05-10 10:00:33 浏览次数:123\n字号:大 中 小\n"
+            "放大字体 | 缩小字体 | 已收藏,点击取消收藏 点击收藏 | 打印 |\n"
+            "一、部门基本情况\n本局负责全市财政工作。\n【打印本页】【关闭窗口】\n分享到:\n")
+    assert clean(page) == ("2021年度广州市财政局部门整体支出绩效自评报告\n一、部门基本情况\n本局负责全市财政工作。\n")
+
+
+def test_metadata_block_keeps_the_issuer_and_a_title_written_nowhere_else() -> None:
+    page = ("| 名稱 | 關于宿城區2022年預算執行情況的報告 | ||\n| 索引號 | 01432011X/2023-00023 | 分類 | 財政 |\n"
+            "| 發布機構 | 宿城區財政局 | 發文日期 | |\n| 文件下載 | |||\n各位代表:\n受區人民政府委托,向大會報告。\n")
+    assert clean(page) == "關于宿城區2022年預算執行情況的報告\n| 發布機構 | 宿城區財政局 |\n各位代表:\n受區人民政府委托,向大會報告。\n"
+    listed = "信息名称: 关于江宁区2022年区级决算草案的报告\n生效日期:     废止日期:\n\n关于江宁区2022年区级决算草案的报告\n"
+    assert clean(listed) == "关于江宁区2022年区级决算草案的报告\n"
+
+
+def test_report_lines_that_look_like_chrome_stay() -> None:
+    report = ("绩效自评报告\n区财政局\n各位代表:\n一、收入情况\n全年收入100万元,完成预算。\n来源:区统计局\n"
+              "序号\t名称\t分类\t金额\n1\t道路维护\t中\t20\n评价档次\n中\n资金来源:财政拨款\n时间:2023年4月21日成立评价小组\n"
+              "名称\t道路维护\n")
+    assert clean(report) == report
+    table = "名称\t道路维护\n时效\t长期\n序号\t名称\t分类\t金额\n1\t道路维护\t中\t20\n"  # a table before any sentence
+    assert clean(table) == table
+
+
+def test_document_sharing_site_chrome_goes() -> None:
+    page = ("财政支出项目绩效评价报告.docx\n\n上传人:王** 文档编号:791094 上传时间:2024-01-14 格式:DOCX 页数:7 大小:27.75KB\n"
+            "下载 相关 举报\n财政支出项目绩效评价报告.docx_第1页\n第1页 / 共7页\n亲,该文档总共7页,全部预览完了,如果喜欢就下载吧!\n"
+            "资源描述\n《财政支出项目绩效评价报告.docx》由会员分享,可在线阅读,更多相关《财政支出项目绩效评价报告.docx(7页珍藏版)》"
+            "请在优知文库上搜索。\n1、财政支出项目绩效评价报告评价类型:项目名称:美食购物嘉年华活动\n")
+    assert clean(page) == "财政支出项目绩效评价报告.docx\n\n1、财政支出项目绩效评价报告评价类型:项目名称:美食购物嘉年华活动\n"
+
+
+def test_published_pages_lose_their_chrome_and_keep_every_gold_evidence() -> None:
+    """On the 37 published excerpts: no chrome word is left in the opening, every gold evidence span of
+    qa.jsonl is still in the cleaned text (whitespace and table pipes ignored), and cleaning is idempotent."""
+    gold = [json.loads(line) for line in (REAL / "qa.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    plain = lambda s: re.sub(r"[\s|]", "", s)  # noqa: E731
+    lost = []
+    for path in sorted((REAL / "docs").glob("*.txt")):
+        text = clean(path.read_text("utf-8"))
+        assert clean(text) == text, path.name
+        assert not CHROME.search(text[:400]), (path.name, CHROME.search(text[:400]))
+        lost += [(path.name, g["evidence"]) for g in gold
+                 if g["doc"] == path.name and g.get("evidence") and plain(g["evidence"]) not in plain(text)]
+    assert not lost

@@ -283,10 +283,12 @@ def test_performance_table_targets_and_actuals() -> None:
 def test_budget_table_numeric_cells_take_the_header() -> None:
     figs = figures_of("单位：万元\n\n项目名称\t年初预算数\t全年预算数\t全年执行数\t执行率\t得分\n"
                       "执法综合业务费\t80.17\t80.17\t79.5\t99.16%\t9.5\n")
-    full = [f for f in figs if f.extra.get("column") == "全年预算数"][0]
+    full = [f for f in figs if f.extra.get("header") == "全年预算数"][0]
     assert (full.metric, full.unit, full.base_value, full.kind) == ("执法综合业务费 全年预算数", "万元",
                                                                  Decimal("801700"), "budget")
     assert full.extra.get("unit_inferred")
+    # extra["column"] is what the column holds, in the answer side's words
+    assert [f.extra["column"] for f in figs] == ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "得分"]
     spent = by_value(figs, "79.5", "万元")
     assert (spent.kind, spent.canonical) == ("actual", "执法综合业务费执行数")
     assert by_value(figs, "99.16", "%").canonical == "执法综合业务费预算执行率"

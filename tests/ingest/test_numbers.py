@@ -216,3 +216,51 @@ def test_livestock_and_pairs_are_counted() -> None:
         (Decimal("28.6"), "万头", "count")]
     assert [q.unit for q in find_quantities("全年办理婚姻登记4,126对。")] == ["对"]
     assert [q.unit for q in find_quantities("共3对夫妻")] == [""]  # "对" before a word is a preposition
+
+
+def test_ascii_comma_is_a_separator_only_between_digit_groups() -> None:
+    # gd_yuexiu_2020_js.txt: "1,581,803万元(含上年结转资金8,727万元)" vs the clause comma of "增长1.3%,完成…"
+    assert [q.value for q in find_quantities("全年一般公共预算总收入1,581,803万元(含上年结转资金8,727万元)")] == [
+        Decimal(1581803), Decimal(8727)]
+    assert [q.value for q in find_quantities("增长1.3%,完成年度收入计划585,000万元的100.2%")] == [
+        Decimal("1.3"), Decimal(585000), Decimal("100.2")]
+    assert [q.value for q in find_quantities("支出1234,567万元")] == [Decimal(1234), Decimal(567)]  # 4 digits before
+    assert [q.value for q in find_quantities("共12,3456人")] == [Decimal(12), Decimal(3456)]  # 4 digits after
+
+
+def test_traditional_units_and_change_words() -> None:
+    # ah_hefei_szdw_2023_sgjf.txt, js_sucheng_2022_yszx_trad.txt
+    qs = find_quantities("支出預算為6.35萬元,較上年增加0.61萬元,增長10.63%,收入40.5億元,團組0個")
+    assert [(q.value, q.unit, q.base_unit, q.direction) for q in qs] == [
+        (Decimal("6.35"), "万元", "元", ""), (Decimal("0.61"), "万元", "元", "up"), (Decimal("10.63"), "%", "%", "up"),
+        (Decimal("40.5"), "亿元", "元", ""), (Decimal(0), "个", "个", "")]
+    assert qs[0].text == "6.35萬元"  # the text as written; the unit read from the simplified view
+
+
+@pytest.mark.parametrize("text, value, unit, base", [
+    ("道路总长度为4335.943m,均为规划支路", "4335.943", "m", "米"),  # hi_haikou_gxq_2022_xmzp.txt
+    ("总建筑面积为68540.39㎡;", "68540.39", "㎡", "平方米"),  # hi_qiongzhong_wlcf_2025_xmzp.txt
+    ("占地面积约为4978.48m2; ", "4978.48", "m2", "平方米"),
+    ("干管管长1100m、Ф110PVC分干管", "1100", "m", "米"),  # hi_xiuying_swj_2022_xjzj_zp.txt
+    ("洪水標準為10年一遇,", "10", "年一遇", "年一遇"),  # gd_suixi_swj_2022_xmzp.txt
+    ("建筑物級(jí)別5級(jí),", "5", "级", "级"),
+])
+def test_lengths_areas_and_standards(text: str, value: str, unit: str, base: str) -> None:
+    q = [q for q in find_quantities(text) if q.unit][0]
+    assert (q.value, q.unit, q.base_unit) == (Decimal(value), unit, base)
+
+
+def test_latin_and_grade_units_are_not_read_inside_words() -> None:
+    assert find_quantities("直径5mm") == [] or all(q.unit != "m" for q in find_quantities("直径5mm"))
+    assert not [q for q in find_quantities("Ф160PVC干管") if q.value == 160]
+    assert find_quantities("一级指标、二级指标、三级指标") == []
+
+
+def test_table_rows_of_numbers_are_not_ocr_debris() -> None:
+    # sh_putuo_tyzx_2022_xmzp.txt "…10 10 100 98.62", sd_licheng_whg_2019_xmzp.txt "45万45万12.5 12.5", "10 100% 10"
+    assert [(q.value, q.note) for q in find_quantities(">=90% 100% 10 10 100 98.62")][2:] == [
+        (Decimal(10), ""), (Decimal(10), ""), (Decimal(100), ""), (Decimal("98.62"), "")]
+    assert [(q.text, q.note) for q in find_quantities("匹配程度45万45万12.5 12.5")] == [
+        ("45万", ""), ("45万", ""), ("12.5", ""), ("12.5", "")]
+    assert [q.note for q in find_quantities("年度资金总额45 45 10 100% 10")] == [""] * 5
+    assert {q.note for q in find_quantities("共 12 345人")} == {"debris"}  # still one number broken by a space

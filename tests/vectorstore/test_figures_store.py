@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from core.errors import BadInput, NotFound, ReportQAError
 from core.records import Chunk, Document, Figure
 from vectorstore.bm25 import tokenize
-from vectorstore.figures import DocumentInfo, FigureStore
+from vectorstore.figures import Correction, DocumentInfo, FigureStore
 
 HAIZHU_TEXT = (
     "# 2022年度广州市海珠区应急管理局部门整体支出绩效自评报告\n\n"
@@ -294,3 +294,50 @@ def test_sqlite_rejects_schema(tmp_path: Path) -> None:
 def test_unusable_url_is_bad_input() -> None:
     with pytest.raises(BadInput, match="expected sqlite"):
         FigureStore("nosuchdb://x")
+
+
+def test_confidences_go_with_the_document(store: FigureStore) -> None:
+    doc, chunks, figures = haizhu()
+    ingest(store, dataclasses.replace(doc, org_confidence=0.9, year_confidence=0.45, type_confidence=0.0),
+           chunks, figures)
+    info = store.get_document(doc.name)
+    assert info is not None and (info.org_confidence, info.year_confidence, info.type_confidence) == (0.9, 0.45, 0.0)
+    assert info.corrected == () and store.documents() == [info]
+    ingest(store, *city())  # built without confidences: unknown, not zero
+    other = store.get_document("000_广州市应急管理局.txt")
+    assert other is not None and (other.org_confidence, other.year_confidence) == (None, None)
+    store.delete_document(doc.name)
+    assert [d.name for d in store.documents()] == [other.name]
+
+
+def test_correction_applies_now_and_outlives_the_documents_rows(store: FigureStore) -> None:
+    doc, chunks, figures = haizhu()
+    ingest(store, dataclasses.replace(doc, org_confidence=0.5, year_confidence=0.9), chunks, figures)
+    assert store.correction(doc.name) is None
+    info = store.set_correction(doc.id, org="海珠区应急管理局")
+    assert (info.org, info.year, info.org_confidence, info.year_confidence, info.corrected) == (
+        "海珠区应急管理局", 2022, 1.0, 0.9, ("org",))
+    assert {f.org for f in store.figures()} == {"海珠区应急管理局"} and store.generation() == 2
+    assert store.figures(org="海珠区应急管理局", year=2022) == store.figures()
+    info = store.set_correction(doc.name, year=2021)  # merged with the earlier correction
+    assert (info.org, info.year, info.corrected) == ("海珠区应急管理局", 2021, ("org", "year"))
+    assert store.correction(doc.name) == Correction(doc.name, "海珠区应急管理局", 2021, None)
+    assert {(f.org, f.year) for f in store.figures()} == {("海珠区应急管理局", 2021)}
+    ingest(store, doc, chunks, figures)  # rows replaced (ingest applies corrections; the store keeps them)
+    again = store.get_document(doc.name)
+    assert again is not None and again.corrected == ("org", "year") and again.org == "广州市海珠区应急管理局"
+    store.delete_document(doc.name)
+    assert store.correction(doc.name) == Correction(doc.name, "海珠区应急管理局", 2021, None)
+    assert store.clear_correction(doc.name) and not store.clear_correction(doc.name)
+    assert store.correction(doc.name) is None
+
+
+def test_bad_corrections_are_refused(store: FigureStore) -> None:
+    with pytest.raises(NotFound, match="ghost.txt"):
+        store.set_correction("ghost.txt", org="某局")
+    doc, chunks, figures = haizhu()
+    ingest(store, doc, chunks, figures)
+    for kw, message in (({}, "nothing to correct"), ({"org": " "}, "cannot be empty"), ({"year": 22}, "not a fiscal year")):
+        with pytest.raises(BadInput, match=message):
+            store.set_correction(doc.name, **kw)  # type: ignore[arg-type]
+    assert store.correction(doc.name) is None and store.generation() == 1

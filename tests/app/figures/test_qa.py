@@ -80,7 +80,7 @@ def qa() -> FigureQA:
 
 def ask(qa: FigureQA, question: str) -> Answer | None:
     q = parse(question, CATALOG, LEX)
-    return qa.scope_refusal(q) or qa.answer(q)
+    return qa.answer(q)
 
 
 def answered(qa: FigureQA, question: str) -> Answer:
@@ -238,7 +238,7 @@ def _grade(qa: FigureQA, catalog: list[CatalogEntry], items: list[dict]) -> tupl
     fails = []
     for g in items:
         q = parse(g["question"], catalog, LEX)
-        a = qa.scope_refusal(q) or qa.answer(q)
+        a = qa.answer(q)
         if g["type"] == "unanswerable":
             n_un += 1
             ref += bool(a and a.refused)
@@ -310,7 +310,7 @@ def _qa_of(tmp_path: Path, texts: dict[str, str]) -> tuple[FigureQA, list[Catalo
 def _ask(built: tuple[FigureQA, list[CatalogEntry]], question: str) -> Answer | None:
     qa, catalog = built
     q = parse(question, catalog, LEX)
-    return qa.scope_refusal(q) or qa.answer(q)
+    return qa.answer(q)
 
 
 LONGHU = ("汕头市龙湖区民政局2021年度部门整体支出绩效自评报告\n\n一、部门整体支出情况\n\n"

@@ -1,0 +1,1 @@
+"""The scored answer route: candidates, features, a fitted model, decisions."""

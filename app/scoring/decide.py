@@ -1,0 +1,116 @@
+"""From scored candidates to an answer: the winner with its citation, both sides when two disagree, or a
+refusal whose reason says what was missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.routes import Route
+from app.scoring.candidates import Candidate
+from app.scoring.cues import Cues
+from app.scoring.model import ScorerModel
+from core.answer import Answer, Citation, refusal
+from ingest.numbers import format_value
+
+TIE = 0.85  # a rival with a different figure at this share of the winner's probability makes a tie
+
+
+@dataclass
+class Ranked:
+    """A question's candidates, best first, with P(candidate) and P(none)."""
+
+    cues: Cues
+    cands: list[Candidate]
+    p_none: float
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.cands[0] if self.cands else None
+
+
+def rank(model: ScorerModel, cues: Cues, cands: list[Candidate]) -> Ranked:
+    """Score every candidate with the fitted model and sort them."""
+    from app.scoring.features import NAMES
+
+    x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
+    p, p_none = model.probabilities(x)
+    for c, s in zip(cands, p, strict=True):
+        c.score = float(s)
+    return Ranked(cues, sorted(cands, key=lambda c: -c.score), p_none)
+
+
+def citation(c: Candidate) -> Citation:
+    """The sentence stating the figure, exactly as the report has it."""
+    text = c.doc.text
+    s = text.find(c.sentence, max(0, c.quantity.start - len(c.sentence)))
+    s = s if s >= 0 else c.quantity.start
+    e = s + len(c.sentence) if s != c.quantity.start else c.quantity.end
+    return Citation(c.doc.name, c.chunk.section, text[s:e], s, e, c.chunk.id,
+                    context=text[c.chunk.start:c.chunk.end])
+
+
+def display(c: Candidate) -> str:
+    q = c.quantity
+    qual = q.qualifier if q.qualifier in ("近", "约", "超过", "不少于", "逾", "以上", "不低于") else ""
+    shown = format_value(abs(q.value), q.unit)
+    if q.qualifier in ("以上",):
+        return f"{shown}{qual}"
+    return f"{qual}{shown}"
+
+
+def where(c: Candidate) -> str:
+    bits = [f"{c.doc.year}年" if c.doc.year else "", c.doc.org or c.doc.title or c.doc.name]
+    return "".join(b for b in bits if b)
+
+
+def answer(question: str, model: ScorerModel, ranked: Ranked) -> Answer:
+    """The answer for a figure question, or a refusal with its reason."""
+    top = ranked.top
+    if top is None:
+        return refusal(question, "检索不到与问题相关的报告内容", route=Route.SCORED)
+    if top.score < model.threshold:
+        return refusal(question, why_not(ranked, model), route=Route.SCORED)
+    rivals = [c for c in ranked.cands[1:4] if c.score >= TIE * top.score and c.score >= model.threshold
+              and abs(c.quantity.base_value) != abs(top.quantity.base_value)]
+    if rivals:
+        return _tie(question, top, rivals[0])
+    q = top.quantity
+    clause = top.clause.strip(" ,，;；")
+    text = f"{display(top)}（{where(top)}：“{clause}”）"
+    if q.direction == "down" and "下降" not in clause and "减少" not in clause:
+        text = f"下降{text}"
+    return Answer(question=question, answer=text, route=Route.SCORED, citations=[citation(top)],
+                  value=abs(q.value), unit=q.unit or None, normalized_value=abs(q.base_value),
+                  normalized_unit=q.base_unit or None, org=top.doc.org or None, year=top.doc.year,
+                  metric=(top.figure.metric if top.figure else clause)[:40])
+
+
+def _tie(question: str, a: Candidate, b: Candidate) -> Answer:
+    """Two figures fit equally well and disagree: show both with their sources and ask which is meant."""
+    reason = (f"有两个同样符合问题的数字：{display(a)}（{where(a)}：“{a.clause.strip()}”）与 {display(b)}"
+              f"（{where(b)}：“{b.clause.strip()}”），请写明是哪一个")
+    ans = refusal(question, reason, route=Route.SCORED)
+    ans.citations = [citation(a), citation(b)]
+    return ans
+
+
+def why_not(ranked: Ranked, model: ScorerModel) -> str:
+    """The reason for a refusal, from what the best candidate lacked."""
+    top, cues = ranked.top, ranked.cues
+    assert top is not None
+    f = top.features
+    asked = cues.terms.strip() or cues.question
+    if cues.years and f.get("year_in_doc", 0) == 0 and not any(c.features.get("year_eq") for c in ranked.cands):
+        years = "、".join(f"{y}年" for y in cues.years)
+        return f"检索到的报告都不是{years}的，也没有提到{years}；最接近的是{where(top)}的报告（年度不符）"
+    if f.get("g_union", 0) < 0.6:
+        return f"报告中没有找到“{asked}”对应的数字；最接近的内容在{where(top)}的报告（{_place(top)}），说的不是这个"
+    return (f"报告中没有足够明确的数字回答“{asked}”；最接近的内容在{where(top)}的报告（{_place(top)}），"
+            "但它与问题的吻合程度不足以作答（`reportqa explain` 可看各候选的得分）")
+
+
+def _place(c: Candidate) -> str:
+    """Where a candidate stands, without its numbers (a refusal states no figure)."""
+    return c.chunk.section or c.doc.name

@@ -1,0 +1,107 @@
+"""The scored answer route: candidates for a question, the fitted model over them, fitting on verified questions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.scoring.candidates import Candidate, DocView, candidates
+from app.scoring.cues import Cues, read
+from app.scoring.decide import Ranked, answer, rank
+from app.scoring.features import NAMES, featurize
+from app.scoring.labels import positives
+from app.scoring.model import PACKAGED, Group, ScorerModel, fit
+from core.answer import Answer
+from core.errors import ReportQAError
+from core.records import Chunk, Example, Figure
+
+TRAINED_TYPES = ("numeric", "computed", "unanswerable")
+
+
+@dataclass
+class Sources:
+    """What the engine reads from the stores for one question."""
+
+    search: Callable[[str], list[tuple[Chunk, float, float]]]  # question -> (chunk, dense, bm25), best first
+    doc_of: Callable[[str], DocView]
+    figures: Callable[[list[str]], list[Figure]]
+    rule: Callable[[str], tuple[str, float] | None]  # the old rule path's (document, value), if it answered
+
+
+class ScoredRoute:
+    """Figure questions answered by the fitted scorer."""
+
+    def __init__(self, model: ScorerModel | None = None) -> None:
+        self._model = model
+        self._cache: dict[tuple[int, str], tuple[Cues, list[Candidate]]] = {}
+
+    @property
+    def model(self) -> ScorerModel:
+        if self._model is None:
+            if not PACKAGED.exists():
+                raise ReportQAError(f"no fitted scorer at {PACKAGED}; run `reportqa train GOLD.jsonl` to fit one")
+            self._model = ScorerModel.load(PACKAGED)
+        return self._model
+
+    def use(self, model: ScorerModel | None) -> None:
+        """Answer with ``model`` from now on (None: the packaged one)."""
+        self._model = model
+
+    def candidates(self, question: str, src: Sources, generation: int) -> tuple[Cues, list[Candidate]]:
+        """The question's cues and its featurised candidates (cached per store generation)."""
+        key = (generation, question)
+        if key not in self._cache:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            cues = read(question)
+            cands = candidates(src.search(question), src.doc_of, src.figures)
+            featurize(cues, cands, src.rule(question))
+            self._cache[key] = (cues, cands)
+        return self._cache[key]
+
+    def ranked(self, question: str, src: Sources, generation: int) -> Ranked:
+        cues, cands = self.candidates(question, src, generation)
+        return rank(self.model, cues, list(cands))
+
+    def answer(self, question: str, src: Sources, generation: int) -> Answer:
+        return answer(question, self.model, self.ranked(question, src, generation))
+
+    def fit(self, examples: Sequence[Example], src: Sources, generation: int,
+            progress: Callable[[int, int], None] | None = None) -> ScorerModel:
+        """Fit a model on verified questions about the stored reports (the stores must hold their documents)."""
+        groups = []
+        todo = [e for e in examples if e.type in TRAINED_TYPES]
+        for i, ex in enumerate(todo):
+            _, cands = self.candidates(ex.question, src, generation)
+            pos = positives(ex, cands)
+            if ex.type == "computed" and not pos:
+                continue  # worked out from several figures: not a look-up to learn from
+            x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
+            groups.append(Group(x, pos, ex.question))
+            if progress:
+                progress(i + 1, len(todo))
+        if not groups:
+            raise ReportQAError("no figure questions to fit the scorer on")
+        return fit(groups)
+
+    def explain(self, question: str, src: Sources, generation: int, top: int = 5) -> dict[str, Any]:
+        """The parse, the best candidates with their scores and the features that moved them, and the verdict."""
+        r = self.ranked(question, src, generation)
+        ans = answer(question, self.model, r)
+        rows = []
+        for c in r.cands[:top]:
+            x = np.array([c.features[n] for n in NAMES])
+            contrib = self.model.contributions(x)
+            strongest = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:6]
+            rows.append({"doc": c.doc.name, "org": c.doc.org, "year": c.doc.year, "figure": c.quantity.text,
+                         "clause": c.clause.strip(), "p": round(c.score, 4),
+                         "why": {k: round(v, 2) for k, v in strongest}})
+        cues = r.cues
+        return {"question": question,
+                "parse": {"years": cues.years, "asks": cues.kind or "-", "unit": cues.unit or "-",
+                          "change": cues.change, "target": cues.target, "terms": cues.terms.split()},
+                "threshold": round(self.model.threshold, 4), "p_none": round(r.p_none, 4),
+                "candidates": rows, "answer": ans.answer, "refused": ans.refused, "reason": ans.reason}

@@ -1,0 +1,144 @@
+"""Features of (question, candidate) pairs. Every rule the old answer path applied as a gate is a feature here,
+and the fitted model decides how much it counts."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from app.scoring.candidates import Candidate
+from app.scoring.cues import CHANGE, NOT_CHANGE, TARGET, Cues, bigrams, normalize
+
+OTHER_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|上升|提高|降低|增收|减收|增幅|降幅|回落|减|增|多|少)[了为达约近]?$")
+TARGET_NEAR = re.compile(r"目标|计划|预期|指标值|年初预算|预算数|≥|≤|不低于|不少于|不高于|大于|小于|以上|以内")
+RATIO_NEAR = re.compile(r"的$|为$|占$|完成$|达到?$|率为?$")
+KIND_OF = {"money": "money", "percent": "percent", "points": "percent", "score": "score", "count": "count",
+           "duration": "count", "area": "other", "other": "other"}
+
+NAMES = (
+    "g_left", "g_clause", "g_sent", "g_label", "g_head", "g_union", "g_doc", "g3_left", "g3_sent", "prec_left",
+    "near", "gap_left", "gap_union", "gap_sent",
+    "q_year", "year_eq", "year_ne", "year_unknown", "year_in_sent", "year_in_head", "year_in_doc", "other_year_clause",
+    "kind_eq", "kind_ne", "unit_eq", "bare", "asks_none",
+    "cand_change", "ch_match", "ch_asked_not", "ch_not_asked",
+    "cand_target", "tg_match", "tg_asked_not", "tg_not_asked",
+    "qualifier", "ratio_near",
+    "rank", "dense", "bm25", "top_doc",
+    "rule_pick", "table", "table_unit",
+    "i_left", "i_win", "i_sent", "i_union", "i_miss", "gap_i_left", "gap_i_union", "g_win12", "g_win30",
+)
+
+
+def _frac(grams: frozenset[str], text: str) -> float:
+    if not grams:
+        return 0.0
+    return len(grams & bigrams(text)) / len(grams)
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i:i + 3] for i in range(len(text) - 2)}
+
+
+def _near(terms_grams: frozenset[str], before: str) -> float:
+    """How close the nearest asked word stands before the number (1: right before it, → 0 far away)."""
+    for d in range(len(before) - 1, 0, -1):
+        if before[d - 1:d + 1] in terms_grams:
+            return 1.0 / (1.0 + (len(before) - d - 1) / 6.0)
+    return 0.0
+
+
+def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] | None = None) -> None:
+    """Fill ``c.features`` for every candidate of one question (some features compare candidates)."""
+    q3 = _trigrams(re.sub(r"\s+", "", cues.terms))
+    max_bm25 = max((c.bm25 for c in cands), default=0.0) or 1.0
+    top_doc = cands[0].doc.id if cands else ""
+    for c in cands:
+        f = c.features
+        g = cues.grams
+        left, clause, sent = normalize(c.left), normalize(c.clause), normalize(c.sentence)
+        label = normalize(c.figure.metric + c.figure.extra.get("column", "") + c.figure.extra.get("table", "")) \
+            if c.figure else ""
+        head = normalize(c.doc.org + c.doc.title + c.doc.head)
+        f["g_left"], f["g_clause"], f["g_sent"] = _frac(g, left), _frac(g, clause), _frac(g, sent)
+        f["g_label"] = _frac(g, label)
+        f["g_head"] = _frac(g, head)
+        f["g_union"] = _frac(g, sent + "|" + head + "|" + normalize(c.chunk.section) + "|" + label)
+        f["g_doc"] = _frac(g, normalize(c.doc.text))
+        f["g3_left"] = len(q3 & _trigrams(left)) / len(q3) if q3 else 0.0
+        f["g3_sent"] = len(q3 & _trigrams(sent)) / len(q3) if q3 else 0.0
+        lg = bigrams(left)
+        f["prec_left"] = len(lg & g) / len(lg) if lg else 0.0
+        f["near"] = _near(g, normalize(c.before))
+        years = [str(y) for y in cues.years]
+        f["q_year"] = float(bool(years))
+        f["year_eq"] = float(bool(years) and c.doc.year is not None and c.doc.year in cues.years)
+        f["year_ne"] = float(bool(years) and c.doc.year is not None and c.doc.year not in cues.years)
+        f["year_unknown"] = float(bool(years) and c.doc.year is None)
+        f["year_in_sent"] = float(any(y in c.sentence for y in years))
+        f["year_in_head"] = float(any(y in c.doc.title + c.doc.head for y in years))
+        f["year_in_doc"] = float(any(y in c.doc.text for y in years))
+        clause_years = set(OTHER_YEAR.findall(c.clause))
+        f["other_year_clause"] = float(bool(clause_years - set(years)) and not clause_years & set(years))
+        kind = KIND_OF.get(c.quantity.kind, "other")
+        f["kind_eq"] = float(bool(cues.kind) and kind == cues.kind)
+        f["kind_ne"] = float(bool(cues.kind) and kind != cues.kind)
+        f["unit_eq"] = float(bool(cues.unit) and c.quantity.unit == cues.unit)
+        f["bare"] = float(c.quantity.unit == "")
+        f["asks_none"] = float(not cues.kind)
+        is_change = bool(c.quantity.direction) or (c.figure is not None and c.figure.kind == "change") or \
+            bool(CHANGE_BEFORE.search(left)) or bool(CHANGE.search(NOT_CHANGE.sub("", left[-6:])))
+        f["cand_change"] = float(is_change)
+        f["ch_match"] = float(cues.change and is_change)
+        f["ch_asked_not"] = float(cues.change and not is_change)
+        f["ch_not_asked"] = float(not cues.change and is_change)
+        is_target = (c.figure is not None and c.figure.kind == "target") or bool(TARGET_NEAR.search(left[-12:]))
+        asks_target = cues.target and not cues.actual and bool(TARGET.search(cues.text))
+        f["cand_target"] = float(is_target)
+        f["tg_match"] = float(asks_target and is_target)
+        f["tg_asked_not"] = float(asks_target and not is_target)
+        f["tg_not_asked"] = float(not asks_target and is_target)
+        f["qualifier"] = float(bool(c.quantity.qualifier))
+        f["ratio_near"] = float(bool(RATIO_NEAR.search(left)))
+        f["rank"] = 1.0 / (1.0 + c.rank)
+        f["dense"] = c.dense
+        f["bm25"] = c.bm25 / max_bm25
+        f["top_doc"] = float(c.doc.id == top_doc)
+        f["rule_pick"] = float(rule_value is not None and rule_value[0] == c.doc.name
+                               and abs(float(c.quantity.value) - rule_value[1]) < 1e-9)
+        f["table_unit"] = float(c.unit_from_table)
+        win = normalize(c.doc.text[max(0, c.quantity.start - 30):c.quantity.start])
+        f["g_win12"], f["g_win30"] = _frac(g, win[-12:]), _frac(g, win)
+        f["table"] = float("|" in c.sentence or (c.figure is not None and c.figure.extra.get("source") == "table"))
+    _idf_features(cues, cands)
+    for name in ("left", "union", "sent", "i_left", "i_union"):
+        key = name if name.startswith("i_") else f"g_{name}"
+        best = max((c.features[key] for c in cands), default=0.0)
+        for c in cands:
+            c.features[f"gap_{name}"] = c.features[key] - best
+
+
+def _idf_features(cues: Cues, cands: list[Candidate]) -> None:
+    """Coverage of the question's words weighted by how rare each is among this question's candidates:
+    the words that tell candidates apart count most ("收入" against "支出"), words all of them share little."""
+    if not cands or not cues.grams:
+        for c in cands:
+            c.features.update(i_left=0.0, i_win=0.0, i_sent=0.0, i_union=0.0, i_miss=0.0)
+        return
+    sents = [bigrams(normalize(c.sentence + c.doc.org + c.doc.title)) for c in cands]
+    n = len(cands)
+    weight = {g: math.log((n + 1) / (1 + sum(g in s for s in sents))) + 0.1 for g in cues.grams}
+    total = sum(weight.values())
+
+    def cover(text: str) -> float:
+        have = bigrams(normalize(text))
+        return sum(w for g, w in weight.items() if g in have) / total
+
+    for c, sg in zip(cands, sents, strict=True):
+        head = c.doc.org + c.doc.title + c.doc.head + c.chunk.section
+        win = c.doc.text[max(0, c.quantity.start - 30):c.quantity.start]
+        c.features["i_left"] = cover(c.left)
+        c.features["i_win"] = cover(win)
+        c.features["i_sent"] = sum(w for g, w in weight.items() if g in sg) / total
+        c.features["i_union"] = cover(c.sentence + "|" + head)
+        c.features["i_miss"] = 1.0 - c.features["i_union"]

@@ -1,0 +1,142 @@
+"""The fitted scorer: a conditional logit over a question's candidates plus a "none of them" option.
+
+For one question with candidates x_1..x_n, P(candidate i) = exp(w·z_i) / (exp(b) + Σ_j exp(w·z_j)) where z is
+the standardised feature vector and b the learned score of "the reports do not state it". It is fit on
+verified questions (unanswerable ones, and answerable ones whose figure no candidate holds, teach b), and the
+answer threshold on P is chosen on the same data for precision.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.scoring.features import NAMES
+from core.errors import ReportQAError
+
+PACKAGED = Path(__file__).with_name("scorer.json")
+
+
+@dataclass
+class Group:
+    """One training question: its candidates' feature rows and which of them are right (none: refuse)."""
+
+    x: np.ndarray  # (n, d)
+    positive: list[int]
+    qid: str = ""
+
+
+@dataclass
+class ScorerModel:
+    names: tuple[str, ...]
+    mean: np.ndarray
+    std: np.ndarray
+    w: np.ndarray
+    b_null: float
+    threshold: float = 0.5
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.std) @ self.w  # type: ignore[no-any-return]
+
+    def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, float]:
+        """(P per candidate, P of none) for one question's feature rows."""
+        if len(x) == 0:
+            return np.zeros(0), 1.0
+        s = self.scores(x)
+        top = max(float(s.max()), self.b_null)
+        e = np.exp(s - top)
+        n = float(np.exp(self.b_null - top))
+        total = float(e.sum()) + n
+        return e / total, n / total
+
+    def contributions(self, row: np.ndarray) -> dict[str, float]:
+        """Each feature's share of one candidate's score (for `reportqa explain`)."""
+        z = (row - self.mean) / self.std * self.w
+        return {n: float(v) for n, v in zip(self.names, z, strict=True)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"names": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist(),
+                "w": self.w.tolist(), "b_null": self.b_null, "threshold": self.threshold, "info": self.info}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ScorerModel:
+        names = tuple(str(n) for n in d["names"])
+        if names != NAMES:
+            raise ReportQAError("the packaged scorer was fit on other features than this code computes; "
+                                "refit it with `reportqa train` (see README, Development)")
+        return cls(names, np.array(d["mean"]), np.array(d["std"]), np.array(d["w"]), float(d["b_null"]),
+                   float(d["threshold"]), dict(d.get("info") or {}))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = PACKAGED) -> ScorerModel:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def fit(groups: list[Group], *, l2: float = 0.02, steps: int = 600, lr: float = 0.05,
+        min_precision: float = 0.97) -> ScorerModel:
+    """Fit weights by gradient descent on the conditional log-likelihood, then pick the answer threshold."""
+    rows = np.vstack([g.x for g in groups if len(g.x)]) if any(len(g.x) for g in groups) else np.zeros((1, len(NAMES)))
+    mean, std = rows.mean(axis=0), rows.std(axis=0)
+    std[std < 1e-6] = 1.0
+    zs = [(g.x - mean) / std for g in groups]
+    d = len(NAMES)
+    w, b = np.zeros(d), 0.0
+    m_w, v_w, m_b, v_b = np.zeros(d), np.zeros(d), 0.0, 0.0
+    for t in range(1, steps + 1):
+        gw: np.ndarray = l2 * w
+        gb = 0.0
+        for z, g in zip(zs, groups, strict=True):
+            s = z @ w if len(z) else np.zeros(0)
+            top = max(float(s.max()) if len(s) else b, b)
+            e, en = np.exp(s - top), float(np.exp(b - top))
+            total = float(e.sum()) + en
+            p, pn = e / total, en / total
+            # target distribution: uniform over the positives, or all mass on "none"
+            if g.positive:
+                pos = np.zeros(len(s))
+                pe = e[g.positive]
+                pos[g.positive] = pe / pe.sum()
+                if len(z):
+                    gw = gw + (p - pos) @ z
+                gb += pn
+            else:
+                if len(z):
+                    gw = gw + p @ z
+                gb += pn - 1.0
+        gw = gw / len(groups)
+        gb = gb / len(groups)
+        m_w = 0.9 * m_w + 0.1 * gw
+        v_w = 0.999 * v_w + 0.001 * gw * gw
+        m_b = 0.9 * m_b + 0.1 * gb
+        v_b = 0.999 * v_b + 0.001 * gb * gb
+        w -= lr * (m_w / (1 - 0.9 ** t)) / (np.sqrt(v_w / (1 - 0.999 ** t)) + 1e-8)
+        b -= lr * (m_b / (1 - 0.9 ** t)) / (np.sqrt(v_b / (1 - 0.999 ** t)) + 1e-8)
+    model = ScorerModel(NAMES, mean, std, w, b)
+    model.threshold = choose_threshold(model, groups, min_precision)
+    model.info = {"questions": len(groups), "with_answer": sum(bool(g.positive) for g in groups)}
+    return model
+
+
+def choose_threshold(model: ScorerModel, groups: list[Group], min_precision: float) -> float:
+    """The lowest P(top) threshold whose answers on ``groups`` are right at least ``min_precision`` of the time."""
+    tops = []
+    for g in groups:
+        p, _ = model.probabilities(g.x)
+        if len(p):
+            i = int(p.argmax())
+            tops.append((float(p[i]), i in g.positive))
+    tops.sort(reverse=True)
+    best, right = 0.99, 0
+    for k, (top_p, ok) in enumerate(tops, start=1):
+        right += ok
+        if right / k >= min_precision:
+            best = top_p
+    return max(min(best, 0.99), 0.05)
