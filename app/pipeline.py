@@ -42,6 +42,7 @@ class _State:
     retriever: HybridRetriever
     docs: list[DocumentInfo]
     views: dict[str, DocView]
+    grams: list[frozenset[str]] | None = None  # each report's character pairs, for "does any report mention X"
 
     def source(self, chunk: Chunk) -> str:
         """The exact text of a chunk: ``Document.text[start:end]``."""
@@ -202,7 +203,19 @@ class Assistant:
         from app.scoring.engine import Sources
 
         return Sources(search=lambda q: self._candidate_chunks(st, q), doc_of=lambda d: self._doc_view(st, d),
-                       figures=self.store.figures_in_chunks, rule=lambda q: self._rule_pick(st, q))
+                       figures=self.store.figures_in_chunks, rule=lambda q: self._rule_pick(st, q),
+                       mentioned=lambda place: self._mentioned(st, place))
+
+    @staticmethod
+    def _mentioned(st: _State, place: str) -> bool:
+        """Whether any stored report mentions a place (an organisation named inside a report counts)."""
+        from app.scoring.cues import bigrams, normalize
+        from app.scoring.features import place_in
+
+        if st.grams is None:
+            st.grams = [bigrams(normalize(d.org or "") + normalize(t)) for d in st.docs
+                        for t in [st.texts.get(d.id, "")]]
+        return any(place_in(place, g) for g in st.grams)
 
     def _candidate_chunks(self, st: _State, question: str) -> list[tuple[Chunk, float, float]]:
         hits = st.retriever.search(question, self.settings.candidate_chunks)
@@ -252,11 +265,14 @@ class Assistant:
 
         cues = read(question)
         ans = None
-        if q.qtype in ("computed", "comparison", "list"):
+        if q.qtype in ("comparison", "list"):  # several figures compared or listed: the rule routes
             ans = st.figqa.answer(q)
             ans = None if ans is not None and ans.refused else ans
         if ans is None and (cues.numeric or cues.kind) and not (cues.textual and not cues.kind):
             ans = self.scored.answer(question, self._sources(st), st.generation)
+            if ans.refused and q.qtype == "computed":  # not stated anywhere: worked out from stated figures
+                computed = st.figqa.answer(q)
+                ans = computed if computed is not None and not computed.refused else ans
         if ans is not None:
             if self.always_retrieve and not ans.retrieved:
                 ans.retrieved = as_retrieved(self._search(st, question, q), st.source)

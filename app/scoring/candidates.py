@@ -56,12 +56,20 @@ class Candidate:
         return self.doc.id, self.quantity.start
 
 
+def _stop(text: str, i: int, stops: str) -> bool:
+    """Whether text[i] ends a clause: a comma between digits is a thousands separator, not a stop."""
+    ch = text[i]
+    if ch not in stops:
+        return False
+    return not (ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+
+
 def _bounds(text: str, start: int, end: int, stops: str, limit: int) -> tuple[int, int]:
     s = start
-    while s > 0 and text[s - 1] not in stops and start - s < limit:
+    while s > 0 and not _stop(text, s - 1, stops) and start - s < limit:
         s -= 1
     e = end
-    while e < len(text) and text[e] not in stops and e - end < limit:
+    while e < len(text) and not _stop(text, e, stops) and e - end < limit:
         e += 1
     return s, e
 

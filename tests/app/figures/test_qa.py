@@ -391,10 +391,10 @@ def test_comparing_years_of_one_organisation_names_the_year(tmp_path: Path) -> N
 
 
 def test_threshold_list_names_each_item(tmp_path: Path) -> None:
-    text = ("某区教育局2022年度项目支出绩效自评报告\n\n一、项目资金执行情况\n\n单位：万元\n"
+    text = ("海珠区教育局2022年度项目支出绩效自评报告\n\n一、项目资金执行情况\n\n单位：万元\n"
             "项目名称\t年初预算数\t全年预算数\t全年执行数\t执行率\n"
             "义务教育学校校舍维修改造\t1850.00\t1620.45\t1433.78\t88.48\n"
             "中小学教师培训经费\t426.50\t426.50\t418.33\t98.08\n")
-    a = _ask(_qa_of(tmp_path, {"x.txt": text}), "2022年某区教育局执行率低于95%的项目有哪些")
+    a = _ask(_qa_of(tmp_path, {"x.txt": text}), "2022年海珠区教育局执行率低于95%的项目有哪些")
     assert a is not None and a.route == "list" and "义务教育学校校舍维修改造" in a.answer and "88.48%" in a.answer
     assert "98.08" not in a.answer
