@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from app.scoring.candidates import Candidate
 from core.records import Example
-from ingest.numbers import Quantity, find_quantities, from_value, same_quantity
+from ingest.numbers import Quantity, from_value, same_quantity
 
 
 def evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
@@ -52,7 +52,3 @@ def positives(ex: Example, cands: list[Candidate]) -> list[int]:
         out.append(i)  # the same figure stated twice in its report is right either way, as the eval counts it
     return out
 
-
-def stated_in(text: str, value: Decimal) -> bool:
-    """Whether ``text`` states ``value`` (any unit) — used to tell extraction misses from retrieval misses."""
-    return any(abs(q.value) == abs(value) for q in find_quantities(text))
