@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from decimal import Decimal
 
+from core.textmatch import TEXT_F1, char_f1, norm_text  # noqa: F401  (re-exported for eval.score)
 from ingest.numbers import (
     Quantity,
     decimals_of,
@@ -17,7 +17,6 @@ from ingest.numbers import (
     same_quantity,
 )
 
-TEXT_F1 = 0.6  # character-level F1 at which a text answer counts as right when containment fails
 LOWER_BOUND = frozenset("不少于 不低于 不小于 大于等于 至少 超过 超 逾 多于 高于 大于 以上 ≥ > ＞".split())
 UPPER_BOUND = frozenset("不多于 不超过 不高于 不大于 小于等于 不足 少于 低于 小于 以下 以内 之内 ≤ < ＜".split())
 
@@ -27,22 +26,6 @@ UPPER_BOUND = frozenset("不多于 不超过 不高于 不大于 小于等于 �
 def norm_span(text: str) -> str:
     """NFKC with all whitespace removed: how evidence spans are compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-def norm_text(text: str) -> str:
-    """NFKC, lower case, whitespace and punctuation removed: how text answers are compared."""
-    t = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZC")
-
-
-def char_f1(pred: str, gold: str) -> float:
-    """Character-level F1 of two strings after ``norm_text``."""
-    p, g = Counter(norm_text(pred)), Counter(norm_text(gold))
-    overlap = sum((p & g).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 # --- figures --------------------------------------------------------------------------------------

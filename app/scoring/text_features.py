@@ -28,7 +28,7 @@ ASK_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("problem", re.compile(r"问题|不足|短板"), re.compile(r"不够|不到位|滞后|薄弱|不足|有待|不高|不强|偏|未|缺乏|不完善|较少")),
     ("measure", re.compile(r"措施|建议|改进|下一步|怎么办"), re.compile(r"加强|强化|推进|提高|完善|建立|加快|健全|落实|优化|开展")),
     ("document", re.compile(r"文件|依据|根据|通知|法规|哪个文"), re.compile(r"〔|《|号|文件|通知|条例")),
-    ("level", re.compile(r"等级|档次|等次|评价结果|评级|结论|结果是|结果为"), re.compile(r"[优良中差]|合格|优秀|良好")),
+    ("level", re.compile(r"等级|档次|等次|评价结果|评级|结论|结果是|结果为"), re.compile(r"(?:为|是|[:：“\"「])\s*(?:优|良|中|差|合格|较好|一般)|优秀|良好|合格|^\s*[优良中差](?:[(（”」]|$)")),
     ("place", re.compile(r"在哪(?!些|个|一|次|天)|哪里|地点|何处|何地"), re.compile(r"在.{2,20}(?:举办|举行|召开)|镇|村|馆|场|中心|段|区|县")),
     ("subject", re.compile(r"科目|分类|款列|类级"), re.compile(r"\d{5,7}")),
     ("duty", re.compile(r"职责|职能|主要负责"), re.compile(r"负责|承担|拟订|组织|管理|贯彻")),
