@@ -12,6 +12,9 @@ SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 SHORT_SENTENCE = 30  # a sentence this short is the evidence as a whole
 MAX_METRIC = 24
 MAX_PRE = 80  # the words read before (and after) a number, at most: one long clause must not cost quadratic time
+# the evidence of a number reaches at most this far on each side (its clause, or a window of a clause that never
+# ends: one long line of numbers must not give every number the whole line; real reports stay under 160)
+MAX_EVIDENCE = 200
 _TRIM = " \t\u3000，,。；;：:、"
 
 _DATE = r"\d{4}\s*年(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月(?:份|底|初|末)?"
@@ -294,6 +297,9 @@ def _one(sent: str, q: Quantity, pre: str, post: str, done: list[Found], label: 
         ev0, ev1 = 0, len(sent)
     ev0, ev1 = _trim(sent, ev0, ev1)
     ev0, ev1 = min(ev0, q.outer_start), max(ev1, q.outer_end)
+    if ev0 < q.outer_start - MAX_EVIDENCE or ev1 > q.outer_end + MAX_EVIDENCE:  # a clause without end: a window
+        ev0, ev1 = _trim(sent, max(ev0, q.outer_start - MAX_EVIDENCE), min(ev1, q.outer_end + MAX_EVIDENCE))
+        ev0, ev1 = min(ev0, q.outer_start), max(ev1, q.outer_end)
     years = _YEAR.findall(sent[max(clause[0], q.outer_start - MAX_PRE):q.outer_start])
     return Found(q, metric, kind, ev0, ev1, sent, role, int(years[-1]) if years else None)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from app.figures.terms import GENERIC, NORM, STOP, Term, core_phrase, norm, strip_stop, term_found, terms_of
 from core.answer import Citation
 from core.records import Figure
+from core.spans import bounds
 from ingest.numbers import find_quantities
 
 if TYPE_CHECKING:
@@ -21,11 +24,15 @@ __all__ = ["GENERIC", "NORM", "STOP", "Found", "Match", "Term", "View", "citatio
 
 CLAUSE_END = "，,。；;！？!?\n\t"
 SENTENCE_END = "。；;！？!?\n\t"
+# how far a window reaches on each side at most; on the published and sample reports the farthest are 436, 748
+# and 768 characters, so only a run of text without a stop is cut
+WINDOW = {CLAUSE_END: 500, SENTENCE_END: 800, "\n": 1000}
 KIND_WORDS = {"得分": "score", "分数": "score", "评分": "score", "分值": "score", "比例": "percent",
               "比重": "percent", "占比": "percent", "百分比": "percent", "比率": "percent"}
 # where a question's term may stand, closest first, and how much a find there counts: the figure's label and
 # clause, its sentence, what the report as a whole is about (the subject of its title), its paragraph or row
 LEVELS = (("local", 1.0), ("clause", 0.85), ("sentence", 0.7), ("subject", 0.6), ("wide", 0.5))
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _PROJECT_FIELD = re.compile(r"^\s*项目名称\s*[:：\t]\s*([^\t\n，。；]{2,40})", re.MULTILINE)
 
 
@@ -47,13 +54,9 @@ class View:
 
 
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    s = start
-    while s > 0 and text[s - 1] not in stops:
-        s -= 1
-    e = end
-    while e < len(text) and text[e] not in stops:
-        e += 1
-    return s, e
+    """The clause, sentence or line around a figure: the stops are found once per document (not once per
+    figure) and a window reaches at most ``WINDOW[stops]`` characters out (a line of numbers without an end)."""
+    return bounds(text, start, end, stops, WINDOW.get(stops))
 
 
 def _number_span(fig: Figure, doc: str) -> tuple[int, int] | None:
@@ -77,6 +80,28 @@ def _number_span(fig: Figure, doc: str) -> tuple[int, int] | None:
     return spots[0]
 
 
+@lru_cache(maxsize=4096)
+def _clause_numbers(doc: str, cs: int, ce: int) -> tuple[tuple[int, int], ...]:
+    """Where the numbers of a clause stand; read once per clause, shared by the figures in it."""
+    return tuple((cs + q.start, cs + q.end) for q in find_quantities(doc[cs:ce]))
+
+
+@lru_cache(maxsize=8)
+def _digit_runs(doc: str) -> tuple[list[int], list[tuple[int, int]]]:
+    runs = [(m.start(), m.end()) for m in _DIGITS.finditer(doc)]
+    return [r[0] for r in runs], runs
+
+
+def _numbers(doc: str, cs: int, ce: int, ns: int, ne: int) -> Sequence[tuple[int, int]]:
+    """The numbers in ``doc[cs:ce]``, the clause around a figure. A clause cut to its window (a line of numbers
+    with no stop) has its numbers read as runs of digits found once per document: reading every window again
+    would cost each figure the numbers of its whole window."""
+    if ns - cs < WINDOW[CLAUSE_END] and ce - ne < WINDOW[CLAUSE_END]:
+        return _clause_numbers(doc, cs, ce)
+    starts, runs = _digit_runs(doc)
+    return [r for r in runs[bisect_left(starts, cs):bisect_left(starts, ce)] if r[1] <= ce]
+
+
 def make_view(fig: Figure, doc: str | None, canon: str = "") -> View:
     """Texts around a figure. With the document text the windows are cut from it; else from the figure."""
     head = norm(fig.metric + fig.canonical + canon)
@@ -87,8 +112,7 @@ def make_view(fig: Figure, doc: str | None, canon: str = "") -> View:
     ns, ne = span
     cs, ce = _bounds(doc, ns, ne, CLAUSE_END)
     ls, le = cs, ce
-    for q in find_quantities(doc[cs:ce]):
-        qs, qe = cs + q.start, cs + q.end
+    for qs, qe in _numbers(doc, cs, ce, ns, ne):
         if qe <= ns:
             ls = max(ls, qe)
         elif qs >= ne:

@@ -65,13 +65,9 @@ def _stop(text: str, i: int, stops: str) -> bool:
 
 
 def _bounds(text: str, start: int, end: int, stops: str, limit: int) -> tuple[int, int]:
-    s = start
-    while s > 0 and not _stop(text, s - 1, stops) and start - s < limit:
-        s -= 1
-    e = end
-    while e < len(text) and not _stop(text, e, stops) and e - end < limit:
-        e += 1
-    return s, e
+    from core.spans import bounds  # the stops of a document found once, not per candidate
+
+    return bounds(text, start, end, stops, limit, digit_commas=True)
 
 
 def _texts(c: Candidate) -> None:
