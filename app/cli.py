@@ -86,6 +86,8 @@ def ingest(
         if r.status == "error":
             failed += 1
             sys.stderr.write(f"error: {r.message}\n")
+        elif r.status == "duplicate":
+            out(f"duplicate {r.message}")
         else:
             out(f"{r.status:9} {r.name}  org={r.org or '?'} year={r.year or '?'}  "
                 f"chunks={r.n_chunks} figures={r.n_figures}")
@@ -169,7 +171,7 @@ def docs_set(
     stored = next((d for d in a.documents() if doc in (d.id, d.name)), None)
     if stored is None or not a.store.clear_correction(stored.name):
         raise ReportQAError(f"no correction stored for {doc!r}; `reportqa docs list` marks corrected fields")
-    r = ingest_file(Path(stored.path), a.store, a.chroma, force=True)
+    r = ingest_file(Path(stored.path), a.store, a.chroma, force=True, name=stored.name)
     if r.status == "error":
         raise ReportQAError(f"correction forgotten, but {r.message}; the stored values stay until it is ingested")
     out(f"correction forgotten; detected again: org={r.org or '?'} year={r.year or '?'}")
@@ -281,18 +283,27 @@ def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file t
     """Export staff corrections from the web chat as gold lines for `reportqa eval`."""
     from app.web.feedback import export_gold
 
-    n = export_gold(_Ctx.settings, path)
-    out(f"{n} gold lines written to {path}")
+    done = export_gold(_Ctx.settings, path)
+    out(f"{done.written} gold lines written to {path}")
+    for line in done.skipped:
+        out(f"skipped {line}")
+    if done.skipped:
+        out(f"{len(done.skipped)} feedback rows skipped: they cannot make a valid gold line")
 
 
 @cli.command()
 def bench(
     gold: Annotated[Path | None, typer.Option(help="gold file for question timings")] = None,
+    cases: Annotated[bool, typer.Option(help="also: 1 MB single-line report vs normal, answers during ingest")] = True,
 ) -> None:
     """Measure speed as ratios in one run (ingest vs raw embedding, figure and text answer latency)."""
     from eval.bench import run_bench
 
     run_bench(_Ctx.settings, gold)
+    if cases:
+        from app.benchcases import run_cases
+
+        run_cases(_Ctx.settings, out)
 
 
 @cli.command()

@@ -49,6 +49,39 @@ class _State:
         return self.texts.get(chunk.doc_id, "")[chunk.start:chunk.end]
 
 
+class _Writer:
+    """Holds the write lock; refreshes the answer state between documents (at most every
+    ``REFRESH_EVERY`` seconds, by the writer, never by a reader) and once at the end."""
+
+    REFRESH_EVERY = 5.0
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.a = assistant
+        self.last = time.monotonic()
+
+    def __enter__(self) -> _Writer:
+        self.a._write.acquire()
+        self.a._writing += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.a._writing -= 1
+        try:
+            if self.a._state is not None:
+                self.a.refresh()
+        finally:
+            self.a._write.release()
+
+    def progress(self, inner: Callable[[int, int, str], None] | None) -> Callable[[int, int, str], None]:
+        def step(done: int, total: int, name: str) -> None:
+            if done and self.a._state is not None and time.monotonic() - self.last >= self.REFRESH_EVERY:
+                self.a.refresh()
+                self.last = time.monotonic()
+            if inner is not None:
+                inner(done, total, name)
+        return step
+
+
 class Assistant:
     """Ingest and answer. ``config="naive"`` is the plain dense-RAG baseline the eval compares against."""
 
@@ -59,7 +92,9 @@ class Assistant:
             raise UnknownBackend(f"configuration {config!r} is not known; use one of: {', '.join(CONFIGS)}")
         self.settings, self.config, self.always_retrieve = settings, config, always_retrieve
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
+        self._write = threading.RLock()  # one writer at a time (ingest, delete, re-ingest)
+        self._build = threading.Lock()  # one answer-state build at a time
+        self._writing = 0  # writers at work: while > 0, readers answer from the last state instead of waiting
         self._store: FigureStore | None = None
         self._chroma: ChromaStore | None = None
         self._lexicon: Lexicon | None = None
@@ -93,12 +128,29 @@ class Assistant:
         return self._lexicon
 
     def state(self) -> _State:
-        """The answer-side indexes, rebuilt only when the stores changed since last time."""
-        with self._lock:
+        """The answer-side indexes at the last committed generation of the stores.
+
+        Readers never wait for a writer: while an ingest runs they get the last state built (the writer
+        refreshes it between documents and at the end); otherwise a stale state is rebuilt first.
+        """
+        st = self._state
+        if st is not None and (self._writing or st.generation == self.store.generation()):
+            return st
+        return self.refresh()
+
+    def refresh(self) -> _State:
+        """Build the answer state for the stores as they are now (unless it is already current)."""
+        with self._build:
             gen = self.store.generation()
             if self._state is None or self._state.generation != gen:
-                self._state = self._build_state(gen)
+                st = self._build_state(gen)
+                if self.store.generation() != gen:  # a commit from elsewhere landed during the build
+                    st.generation = -1  # use it, but build again at the next chance
+                self._state = st
             return self._state
+
+    def _writer(self) -> _Writer:
+        return _Writer(self)
 
     def _build_state(self, gen: int) -> _State:
         from app.figures.qa import FigureQA
@@ -125,19 +177,20 @@ class Assistant:
     # ---- documents ----------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, progress: Callable[[int, int, str], None] | None = None,
                org: str | None = None, year: int | None = None,
-               report_type: str | None = None) -> list[IngestResult]:
-        """Ingest files and folders; one bad file does not stop the others."""
+               report_type: str | None = None, names: list[str] | None = None) -> list[IngestResult]:
+        """Ingest files and folders; one bad file does not stop the others. Questions asked meanwhile are
+        answered from the reports committed so far (``names``: see ``ingest.pipeline.ingest_paths``)."""
         from ingest.pipeline import ingest_paths
 
-        with self._lock:
-            return ingest_paths(paths, self.store, self.chroma, progress=progress, org=org, year=year,
-                                report_type=report_type)
+        with self._writer() as w:
+            return ingest_paths(paths, self.store, self.chroma, progress=w.progress(progress), org=org,
+                                year=year, report_type=report_type, names=names)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
 
     def delete_document(self, id_or_name: str) -> DocumentInfo:
-        with self._lock:
+        with self._writer():
             info = self.store.delete_document(id_or_name)
             self.chroma.delete_doc(info.id)
             return info
@@ -149,9 +202,9 @@ class Assistant:
             raise NotFound(f"no document with id or name {id_or_name!r}; `reportqa docs list` shows what exists")
         from ingest.pipeline import ingest_file
 
-        with self._lock:  # replaced in one step: a missing or broken file leaves the stored version as it was
+        with self._writer():  # replaced in one step: a missing or broken file leaves the stored version as it was
             return ingest_file(Path(info.path), self.store, self.chroma, org=info.org, year=info.year,
-                               report_type=info.report_type, force=True)
+                               report_type=info.report_type, force=True, name=info.name)
 
     def figures(self, *, org: str | None = None, year: int | None = None,
                 metric: str | None = None) -> list[Figure]:

@@ -40,6 +40,20 @@ class Document:
     def id(self) -> str:
         return short_hash(f"{self.name}|{self.sha256}", 16)
 
+    @property
+    def text_key(self) -> str:
+        """What the report says, whatever its file name or encoding: see ``text_key``."""
+        return text_key(self.text)
+
+
+def text_key(text: str) -> str:
+    """A hash of the normalised text (NFKC, no whitespace): the same report under another name or encoding
+    (GBK, UTF-16, UTF-8) has the same key."""
+    import unicodedata
+
+    flat = "".join(unicodedata.normalize("NFKC", text).split())
+    return short_hash(flat)
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -73,7 +73,7 @@ def read_text(path: Path) -> tuple[str, str]:
 
 
 def load_document(path: Path, *, org: str | None = None, year: int | None = None,
-                  report_type: str | None = None) -> Document:
+                  report_type: str | None = None, name: str | None = None) -> Document:
     """Read, clean and tag one report; explicit ``org``/``year``/``report_type`` win over detection.
 
     Args:
@@ -81,6 +81,8 @@ def load_document(path: Path, *, org: str | None = None, year: int | None = None
         org: organisation override (e.g. from the command line).
         year: report year override.
         report_type: report type override.
+        name: the document's name (its identity and what citations show) when not the file name: the
+            path relative to an ingested folder, or the original name of an upload stored under another.
 
     Returns:
         The Document; ``name`` is the file name, ``path`` the full path, ``text`` the cleaned text of the
@@ -96,9 +98,9 @@ def load_document(path: Path, *, org: str | None = None, year: int | None = None
     if not text.strip():
         raise BadInput(f"{path}: nothing but page numbers and markup is left after cleaning; "
                        "expected the text of a report")
-    meta = detect(text, path.name)
+    meta = detect(text, name or path.name)
     return Document(
-        name=path.name,
+        name=name or path.name,
         text=text,
         sha256=digest,
         org=org or meta.org,

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class IngestResult:
     name: str
-    status: str  # "added" | "replaced" | "unchanged" | "error"
+    status: str  # "added" | "replaced" | "unchanged" | "duplicate" | "error"
     message: str = ""
     doc_id: str = ""
     n_chunks: int = 0
@@ -35,20 +35,35 @@ class IngestResult:
     year: int | None = None
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus the supported files inside named folders (sorted)."""
-    out: list[Path] = []
+def expand(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Files named directly, plus the supported files inside named folders (sorted), each with its document
+    name: a file named directly is its file name; a file found in a folder is its path relative to that
+    folder ("a/自评报告.pdf" and "b/自评报告.pdf" are two documents)."""
+    out: list[tuple[Path, str]] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+            out.extend((f, f.relative_to(p).as_posix()) for f in found)
         else:
-            out.append(p)
+            out.append((p, p.name))
     return out
 
 
+def _named(message: str, path: Path, name: str) -> str:
+    """An error message naming the document, not the server path of its file."""
+    for shown in (str(path.resolve()), str(path)):
+        message = message.replace(shown, name)
+    return message
+
+
 def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str | None = None,
-                year: int | None = None, report_type: str | None = None, force: bool = False) -> IngestResult:
+                year: int | None = None, report_type: str | None = None, force: bool = False,
+                name: str | None = None) -> IngestResult:
     """Ingest one report. Bad input comes back as an "error" result naming the file; nothing stored changes.
+
+    ``name`` is the document's identity when not the file name (see ``expand``; an upload keeps its original
+    name while its file has a generated one). A report whose normalised text is already stored under another
+    name comes back as "duplicate" and is not stored again.
 
     Organisation, fiscal year and report type: a correction stored for this file name (`reportqa docs set`)
     wins, then the values given here, then detection; each with its confidence. ``force`` processes an
@@ -57,10 +72,11 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
     """
     from vectorstore.bm25 import tokenize
 
+    name = name or path.name
     try:
-        doc = load_document(path, org=org, year=year, report_type=report_type)
+        doc = load_document(path, org=org, year=year, report_type=report_type, name=name)
     except ReportQAError as e:
-        return IngestResult(path.name, "error", str(e))
+        return IngestResult(name, "error", _named(str(e), path, name))
     doc = tag(doc, store.correction(doc.name), org=org, year=year, report_type=report_type)
     old = store.get_document(doc.name)
     if (old is not None and old.id == doc.id and not force
@@ -69,6 +85,11 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
             == (doc.org_confidence, doc.year_confidence, doc.type_confidence)):
         return IngestResult(doc.name, "unchanged", "already ingested, file unchanged", doc.id,
                             old.n_chunks, old.n_figures, old.org, old.year)
+    same = store.same_text(doc.text_key, doc.name)
+    if same is not None:
+        return IngestResult(doc.name, "duplicate", f"{doc.name}: the same text is already stored as {same.name!r} "
+                            "(another name or encoding); not stored again", same.id, same.n_chunks, same.n_figures,
+                            same.org, same.year)
     chunks = split(doc)
     figures = extract(doc, chunks)
     chunks, figures = stamp(doc, chunks, figures)  # the source page of each
@@ -112,21 +133,34 @@ def tag(doc: Document, fix: Correction | None, *, org: str | None = None, year: 
 
 
 def ingest_paths(paths: list[Path], store: FigureStore, chroma: ChromaStore, *,
-                 progress: Callable[[int, int, str], None] | None = None, **overrides: object) -> list[IngestResult]:
-    """Ingest every file; one bad file does not stop the others."""
-    files = expand(paths)
+                 progress: Callable[[int, int, str], None] | None = None, names: list[str] | None = None,
+                 **overrides: object) -> list[IngestResult]:
+    """Ingest every file; one bad file does not stop the others.
+
+    ``names``, one per path (files only), are the document names to use instead of those ``expand`` gives:
+    the original names of uploads stored under generated file names.
+    """
+    if names is not None and len(names) != len(paths):
+        raise ReportQAError(f"need one name per file, got {len(paths)} files and {len(names)} names")
+    files = list(zip(paths, names, strict=True)) if names is not None else expand(paths)
     results: list[IngestResult] = []
-    for i, f in enumerate(files):
+    seen: dict[str, Path] = {}
+    for i, (f, name) in enumerate(files):
         if progress:
-            progress(i, len(files), f.name)
+            progress(i, len(files), name)
+        if name in seen and seen[name].resolve() != f.resolve():
+            results.append(IngestResult(name, "error", f"{name}: another file of this batch has the same name "
+                                        f"({seen[name]}); ingest their common folder to keep both"))
+            continue
+        seen[name] = f
         try:
-            results.append(ingest_file(f, store, chroma, **overrides))  # type: ignore[arg-type]
+            results.append(ingest_file(f, store, chroma, name=name, **overrides))  # type: ignore[arg-type]
         except ReportQAError as e:
-            results.append(IngestResult(f.name, "error", str(e)))
+            results.append(IngestResult(name, "error", _named(str(e), f, name)))
         except Exception as e:  # a bug or a store failure: report it for this file, keep going
             log.exception("ingest of %s failed", f)
-            results.append(IngestResult(f.name, "error", f"{f}: ingest failed, nothing stored: {e}"))
-        log.info("%s: %s", f.name, results[-1].status)
+            results.append(IngestResult(name, "error", _named(f"{name}: ingest failed, nothing stored: {e}", f, name)))
+        log.info("%s: %s", name, results[-1].status)
     if progress:
         progress(len(files), len(files), "")
     return results

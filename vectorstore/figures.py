@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from core.errors import BadInput, NotFound, ReportQAError
-from core.records import Chunk, Document, Figure
+from core.records import Chunk, Document, Figure, text_key
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,10 @@ documents_t = sa.Table(
     sa.Column("n_figures", sa.Integer, nullable=False, default=0),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("text", sa.Text, nullable=False, default=""),  # the cleaned text the spans index into
+    # core.records.text_key of the text: finds the same report stored under another name or encoding
+    sa.Column("text_key", sa.String(64), nullable=False, default="", server_default=""),
 )
-_DOC_COLS = [c for c in documents_t.c if c.name != "text"]
+_DOC_COLS = [c for c in documents_t.c if c.name not in ("text", "text_key")]
 chunks_t = sa.Table(
     "chunks", _md,
     sa.Column("id", sa.String(64), primary_key=True),
@@ -259,6 +261,13 @@ class FigureStore:
             raise NotFound(f"no document with id or name {id_or_name!r}; list them with `reportqa docs`")
         return str(text)
 
+    def same_text(self, key: str, name: str) -> DocumentInfo | None:
+        """Another document (not named ``name``) whose text has this ``text_key``, or None."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_doc_select().where(documents_t.c.text_key == key, documents_t.c.name != name)
+                               .order_by(documents_t.c.name)).first()
+        return _info(row) if row else None
+
     def documents(self) -> list[DocumentInfo]:
         """All stored documents, by name."""
         with self._engine.connect() as conn:
@@ -303,7 +312,8 @@ class FigureStore:
                 conn.execute(documents_t.insert().values(
                     id=doc.id, name=doc.name, sha256=doc.sha256, org=doc.org, year=doc.year,
                     report_type=doc.report_type, title=doc.title, path=doc.path, n_chunks=len(chunk_rows),
-                    n_figures=len(figure_rows), ingested_at=datetime.now(UTC), text=doc.text))
+                    n_figures=len(figure_rows), ingested_at=datetime.now(UTC), text=doc.text,
+                    text_key=doc.text_key))
                 conn.execute(doc_meta_t.insert().values(doc_id=doc.id, org_confidence=doc.org_confidence,
                                                         year_confidence=doc.year_confidence,
                                                         type_confidence=doc.type_confidence))
@@ -473,16 +483,21 @@ class FigureStore:
         conn.execute(meta_t.update().where(meta_t.c.id == 1).values(generation=meta_t.c.generation + 1))
 
 
-_ADDED = {"chunks": "page", "figures": "page"}  # columns added since stores were first made (INTEGER 0)
+# columns added since stores were first made, with their SQL type and default
+_ADDED = (("chunks", "page", "INTEGER NOT NULL DEFAULT 0"), ("figures", "page", "INTEGER NOT NULL DEFAULT 0"),
+          ("documents", "text_key", "VARCHAR(64) NOT NULL DEFAULT ''"))
 
 
 def _add_columns(conn: Connection, schema: str | None) -> None:
-    """A store made before a column in ``_ADDED`` existed gets it (default 0) instead of being refused."""
+    """A store made before a column in ``_ADDED`` existed gets it instead of being refused (text keys are
+    computed for the documents already stored)."""
     inspector = sa.inspect(conn)
-    for table, col in _ADDED.items():
+    for table, col, kind in _ADDED:
         if col not in {c["name"] for c in inspector.get_columns(table, schema)}:
             name = f'"{schema}"."{table}"' if schema else f'"{table}"'
-            conn.execute(sa.text(f'ALTER TABLE {name} ADD COLUMN "{col}" INTEGER NOT NULL DEFAULT 0'))
+            conn.execute(sa.text(f'ALTER TABLE {name} ADD COLUMN "{col}" {kind}'))
+    for r in conn.execute(sa.select(documents_t.c.id, documents_t.c.text).where(documents_t.c.text_key == "")).all():
+        conn.execute(documents_t.update().where(documents_t.c.id == r.id).values(text_key=text_key(r.text)))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

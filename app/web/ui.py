@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from app.web.deps import upload_name
+from app.web import uploads as stored
 from app.web.feedback import FeedbackStore
 from app.web.render import CSS, answer_html
 from core.errors import ReportQAError
@@ -23,7 +22,9 @@ __all__ = ["CSS", "build_ui", "example_questions"]
 ALL = ""  # dropdown value meaning "no filter"
 DOC_HEADERS = ["名称", "单位/部门", "年度", "类型", "文本块", "数字", "导入时间", "id"]
 RESULT_HEADERS = ["文件", "结果", "单位/部门", "年度", "文本块", "数字", "说明"]
-STATUS_LABEL = {"added": "已导入", "replaced": "已更新", "unchanged": "未变化", "error": "失败"}
+STATUS_LABEL = {"added": "已导入", "replaced": "已更新", "unchanged": "未变化", "duplicate": "重复（未重复导入）",
+                "error": "失败"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def example_questions(catalog: list[tuple[str | None, int | None]]) -> list[str]:
@@ -117,18 +118,16 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None) -> 
     def upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if not files:
             raise gr.Error("请先选择要导入的报告文件。")
-        uploads.mkdir(parents=True, exist_ok=True)
-        paths, rows = [], []
+        saved, rows = [], []
         for f in files:
             try:
-                target = uploads / upload_name(Path(f).name)
-            except ReportQAError as exc:
+                name = stored.original_name(Path(f).name)
+                with open(f, "rb") as src:
+                    saved.append((stored.save(src.read, name, uploads, MAX_UPLOAD_BYTES), name))
+            except (ReportQAError, OSError) as exc:
                 rows.append([Path(f).name, STATUS_LABEL["error"], "", "", 0, 0, str(exc)])
-                continue
-            shutil.copyfile(f, target)
-            paths.append(target)
-        progress((0, len(paths)), desc="导入中")
-        results = assistant.ingest(paths, progress=lambda done, total, name: progress((done, total), desc=name))
+        progress((0, len(saved)), desc="导入中")
+        results = stored.ingest_saved(assistant, saved, lambda done, total, name: progress((done, total), desc=name))
         rows += [[r.name, STATUS_LABEL.get(r.status, r.status), r.org or "", r.year or "", r.n_chunks, r.n_figures,
                   r.message] for r in results]
         return (rows, *refresh())
