@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     # API keys, comma separated; empty -> no auth (only allowed on loopback unless allow_open is set)
     api_keys: str = ""
     allow_open: bool = False
+    # limits checked before a request body is read (413 beyond them) and on what a request may ask (422)
+    max_upload_mb: int = 50  # one upload request, all its files together
+    max_body_kb: int = 256  # any other request body (JSON questions, feedback, chat messages)
+    min_key_chars: int = 16  # shorter API keys are refused at start
+    max_failed_keys: int = 10  # wrong or missing keys per client and minute before 429
 
     @property
     def models_dir(self) -> Path:

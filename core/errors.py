@@ -41,3 +41,9 @@ class LLMUnavailable(ReportQAError):
     """An LLM was asked for but cannot be reached or loaded."""
 
     code = "llm_unavailable"
+
+
+class TooLong(BadInput):
+    """A question or message longer than the service answers (HTTP 422)."""
+
+    code = "too_long"

@@ -31,6 +31,7 @@ from app.web.deps import (
     require_key,
 )
 from app.web.feedback import FeedbackStore
+from app.web.guard import Guard
 from app.web.schemas import (
     STATUSES,
     AnswerOut,
@@ -47,13 +48,21 @@ from app.web.schemas import (
     UploadOut,
 )
 from core.config import Settings
-from core.errors import BadInput, IndexNotBuilt, LLMUnavailable, ModelMismatch, NotFound, ReportQAError
+from core.errors import (
+    BadInput,
+    IndexNotBuilt,
+    LLMUnavailable,
+    ModelMismatch,
+    NotFound,
+    ReportQAError,
+    TooLong,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-STATUS = {BadInput: 400, NotFound: 404, IndexNotBuilt: 409, ModelMismatch: 409, LLMUnavailable: 503}
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in (400, 401, 404, 409)}
+STATUS = {TooLong: 422, BadInput: 400, NotFound: 404, IndexNotBuilt: 409, ModelMismatch: 409, LLMUnavailable: 503}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in (400, 401, 404, 409, 413, 422, 429)}
 
 api = APIRouter(prefix="/api", dependencies=[Depends(require_key)], responses=ERRORS)
 public = APIRouter(prefix="/api")
@@ -206,12 +215,25 @@ def embedder_id(assistant: Assistant) -> str:
 
 def _error(request: Request, status: int, code: str, message: str,
            headers: dict[str, str] | None = None) -> JSONResponse:
-    """``{"error": code, "message": text}``; under /v1 OpenAI's shape, so OpenAI clients show the message."""
+    """``{"error": code, "message": text}``; under /v1 OpenAI's shape, so OpenAI clients show the message.
+    Server folders (the data dir, the working dir, temp and home) are cut out of the message."""
+    message = redact(message, request.app.state.settings)
     if request.url.path.startswith("/v1/"):
         body: dict[str, Any] = {"error": {"message": message, "type": code, "code": code}}
     else:
         body = {"error": code, "message": message}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def redact(message: str, settings: Settings) -> str:
+    """The message without absolute server paths: what follows a known server folder is kept, relative."""
+    import tempfile
+
+    roots = {settings.data_dir.resolve(), settings.data_dir.resolve().parent, Path.cwd(), Path.home(),
+             Path(tempfile.gettempdir()).resolve()}
+    for root in sorted((str(r) for r in roots if str(r) != "/"), key=len, reverse=True):
+        message = message.replace(root + "/", "").replace(root, ".")
+    return message
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -223,7 +245,8 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+                429: "too_many_requests"}.get(exc.status_code, "http_error")
         return _error(request, exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
@@ -252,6 +275,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
     app.state.assistant = assistant or Assistant(settings)
     app.state.conversations = ConversationStore()
     app.state.feedback = FeedbackStore.from_settings(settings)
+    short = [k for k in settings.keys if len(k) < settings.min_key_chars]
+    if short:
+        raise ReportQAError(f"{len(short)} of the API keys in REPORTQA_API_KEYS are shorter than "
+                            f"{settings.min_key_chars} characters; use long random keys (python -c "
+                            "'import secrets; print(secrets.token_urlsafe(24))')")
+    app.add_middleware(Guard, settings=settings)
     add_error_handlers(app)
     app.include_router(public)
     app.include_router(api)

@@ -11,14 +11,17 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.web.deps import AssistantDep, resolve_followups
 from app.web.schemas import ANSWER_EXAMPLE, QUESTION, CitationOut
 from core.answer import Answer
-from core.errors import BadInput
+from core.errors import BadInput, TooLong
 
 MODEL_ID = "reportqa"
+MAX_MESSAGES = 50  # messages in one request
+MAX_CONTENT = 4000  # characters of text in one message
+MAX_QUESTION = 1000  # characters of the question (the last user message), as /api/ask allows
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -26,9 +29,16 @@ router = APIRouter(prefix="/v1", tags=["openai"])
 class ChatMessage(BaseModel):
     """One message; ``content`` may be a string or a list of ``{"type": "text", "text": ...}`` parts."""
 
-    role: str
-    content: str | list[dict[str, Any]] | None = None
+    role: str = Field(max_length=50)
+    content: str | list[dict[str, Any]] | None = Field(default=None, max_length=MAX_CONTENT)
     model_config = ConfigDict(extra="allow")
+
+    @field_validator("content")
+    @classmethod
+    def _bounded(cls, v: str | list[dict[str, Any]] | None) -> str | list[dict[str, Any]] | None:
+        if isinstance(v, list) and sum(len(str(p.get("text", ""))) for p in v) > MAX_CONTENT:
+            raise ValueError(f"a message may hold at most {MAX_CONTENT} characters of text")
+        return v
 
 
 class ChatCompletionRequest(BaseModel):
@@ -38,7 +48,7 @@ class ChatCompletionRequest(BaseModel):
     """
 
     model: str = MODEL_ID
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
     org: str | None = None
     year: int | None = Field(default=None, ge=1949, le=2200)
@@ -100,6 +110,9 @@ def user_questions(messages: list[ChatMessage]) -> list[str]:
     if messages[-1].role != "user" or not message_text(messages[-1]).strip():
         raise BadInput(f"the last message must be a non-empty user message (the question); got role "
                        f"{messages[-1].role!r}. Put the question in {{'role': 'user', 'content': ...}} at the end")
+    if len(message_text(messages[-1]).strip()) > MAX_QUESTION:
+        raise TooLong(f"the question (the last user message) has {len(message_text(messages[-1]).strip())} "
+                      f"characters; at most {MAX_QUESTION}")
     return [t.strip() for m in messages if m.role == "user" and (t := message_text(m)).strip()]
 
 

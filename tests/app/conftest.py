@@ -85,7 +85,7 @@ def live_auth(assistant: Assistant) -> Iterator[Live]:
     """The same Assistant behind a server that requires the API key ``KEY``."""
     from app.web.api import create_app
 
-    settings = assistant.settings.model_copy(update={"api_keys": f"other-key,{KEY}"})
+    settings = assistant.settings.model_copy(update={"api_keys": f"other-key-0123456789,{KEY}"})
     yield from (Live(url, settings, assistant) for url in _run(create_app(settings, assistant, ui=False)))
 
 
