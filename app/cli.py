@@ -278,6 +278,20 @@ def serve(
     run_server(_Ctx.settings, host, port)
 
 
+@cli.command()
+def doctor(fix: Annotated[bool, typer.Option("--fix", help="repair what is found (while no ingest runs)")] = False,
+           ) -> None:
+    """Check that SQL, Chroma, the BM25 index and uploads agree; with --fix remove orphans and fill gaps."""
+    from vectorstore.doctor import check, repair
+
+    a = assistant()
+    found = (repair if fix else check)(a.store, a.chroma, a.settings.data_dir)
+    for line in found.lines():
+        out(line)
+    if not found.ok:
+        raise typer.Exit(1)
+
+
 @feedback_cli.command("export")
 def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file to write")]) -> None:
     """Export staff corrections from the web chat as gold lines for `reportqa eval`."""

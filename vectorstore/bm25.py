@@ -149,6 +149,15 @@ class BM25Index:
         tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         tmp.replace(folder / _META)
 
+    @staticmethod
+    def saved(folder: Path) -> tuple[int, list[str]] | None:
+        """The generation and chunk ids of the index saved in ``folder``, or None when none is readable."""
+        try:
+            meta = json.loads((Path(folder) / _META).read_text(encoding="utf-8"))
+            return int(meta["generation"]), [str(i) for i in meta.get("ids", [])]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     @classmethod
     def load(cls, folder: Path, generation: int) -> BM25Index | None:
         """Read an index saved by save().

@@ -413,6 +413,11 @@ class FigureStore:
                     out += [_chunk(r) for r in conn.execute(q.where(chunks_t.c.doc_id.in_(batch)))]
         return sorted(out, key=lambda c: (c.doc_name, c.index, c.start, c.end))
 
+    def chunk_ids(self) -> dict[str, str]:
+        """Every chunk id with the id of its document."""
+        with self._engine.connect() as conn:
+            return {r.id: r.doc_id for r in conn.execute(sa.select(chunks_t.c.id, chunks_t.c.doc_id))}
+
     def chunk_tokens(self) -> tuple[list[str], list[list[str]]]:
         """(chunk ids, tokens per chunk) of every chunk, in a stable order, for BM25Index.build()."""
         with self._engine.connect() as conn:

@@ -317,12 +317,23 @@ def check_bind(settings: Settings, host: str) -> None:
             "if the network is trusted")
 
 
+def _quick_doctor(assistant: Assistant) -> None:
+    """The cheap consistency check at start: counts of chunks and vectors; a warning when they differ."""
+    from vectorstore.doctor import quick
+
+    problem = quick(assistant.store, assistant.chroma)
+    if problem:
+        log.warning("reportqa: %s", problem)
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the service with uvicorn until interrupted; logs the address to open."""
     import uvicorn
 
     check_bind(settings, host)
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="info")
+    app = create_app(settings)
+    _quick_doctor(app.state.assistant)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info")
     shown = f"[{host}]" if ":" in host else host
     logging.getLogger("uvicorn.error").info(
         "reportqa: web chat at http://%s:%d/  API docs at http://%s:%d/docs%s", shown, port, shown, port,
