@@ -230,6 +230,7 @@ class FigureStore:
                 raise ReportQAError(f"the SQL store {engine.url!r} was made by an older reportqa (no "
                                     f"{', '.join(missing)}); delete it and the data dir's chroma and bm25 "
                                     "folders, then ingest again")
+            _fill_text_keys(conn)
             if conn.execute(sa.select(meta_t.c.generation)).first() is None:
                 conn.execute(meta_t.insert().values(id=1, generation=0))
 
@@ -494,13 +495,16 @@ _ADDED = (("chunks", "page", "INTEGER NOT NULL DEFAULT 0"), ("figures", "page", 
 
 
 def _add_columns(conn: Connection, schema: str | None) -> None:
-    """A store made before a column in ``_ADDED`` existed gets it instead of being refused (text keys are
-    computed for the documents already stored)."""
+    """A store made before a column in ``_ADDED`` existed gets it instead of being refused."""
     inspector = sa.inspect(conn)
     for table, col, kind in _ADDED:
         if col not in {c["name"] for c in inspector.get_columns(table, schema)}:
             name = f'"{schema}"."{table}"' if schema else f'"{table}"'
             conn.execute(sa.text(f'ALTER TABLE {name} ADD COLUMN "{col}" {kind}'))
+
+
+def _fill_text_keys(conn: Connection) -> None:
+    """Documents stored before text keys existed get theirs (see ``core.records.text_key``)."""
     for r in conn.execute(sa.select(documents_t.c.id, documents_t.c.text).where(documents_t.c.text_key == "")).all():
         conn.execute(documents_t.update().where(documents_t.c.id == r.id).values(text_key=text_key(r.text)))
 
