@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -65,12 +66,16 @@ def setup() -> None:
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="report files or folders (.txt, .md)")],
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders (.pdf, .docx, .xlsx, .xls, .csv, "
+                                                     ".html, .txt, .md)")],
     org: Annotated[str | None, typer.Option(help="organisation, overrides what is detected")] = None,
     year: Annotated[int | None, typer.Option(help="report year, overrides what is detected")] = None,
     report_type: Annotated[str | None, typer.Option("--type", help="report type, overrides detection")] = None,
 ) -> None:
-    """Ingest reports: clean, tag, chunk, embed and extract every figure. Re-running is safe."""
+    """Ingest reports: clean, tag, chunk, embed and extract every figure. Re-running is safe.
+
+    Lists every file of a folder it skips and why, and a summary per file; exits 1 when a file could not be read
+    (the other files are ingested all the same)."""
     from rich.progress import Progress
 
     a = assistant()
@@ -88,12 +93,19 @@ def ingest(
             sys.stderr.write(f"error: {r.message}\n")
         elif r.status == "duplicate":
             out(f"duplicate {r.message}")
+        elif r.status == "skipped":
+            out(f"skipped   {r.name}  {r.message}")
         else:
-            out(f"{r.status:9} {r.name}  org={r.org or '?'} year={r.year or '?'}  "
-                f"chunks={r.n_chunks} figures={r.n_figures}")
-    touched = {r.name for r in results if r.status != "error"}
+            out(f"{r.status:9} {r.name}  org={r.org or '?'} year={r.year or '?'}  " + (
+                f"pages={r.pages} ocr_pages={r.ocr_pages} tables={r.tables} " if r.pages else "")
+                + f"chunks={r.n_chunks} figures={r.n_figures}")
+            for w in r.warnings:
+                out(f"          warning: {w}")
+    touched = {r.name for r in results if r.status not in ("error", "skipped")}
     for line in coverage_lines(a.store.coverage(), touched):
         out(line)
+    counts = Counter(r.status for r in results)
+    out(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to ingest")
     if failed:
         raise typer.Exit(1)
 
@@ -119,8 +131,11 @@ def ask(
     org: Annotated[str | None, typer.Option(help="restrict to this organisation")] = None,
     year: Annotated[int | None, typer.Option(help="restrict to this year")] = None,
 ) -> None:
-    """Answer a question with its evidence, or say why the reports do not answer it."""
-    ans = assistant().ask(question, org=org, year=year)
+    """Answer a question with its evidence (file · page · section), or say why the reports do not answer it."""
+    from app.citations import paginate
+
+    a = assistant()
+    ans = paginate(a.ask(question, org=org, year=year), a.store)
     if as_json:
         out(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -130,7 +145,7 @@ def ask(
     for w in ans.warnings:
         out(f"  注意：{w}")
     for c in ans.citations:
-        out(f"  [{c.doc} · {c.section or '—'}] {c.text}")
+        out(f"  [{c.where}{'' if c.section else ' · —'}] {c.text}")
 
 
 @docs_cli.command("list")
@@ -309,11 +324,17 @@ def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file t
 def bench(
     gold: Annotated[Path | None, typer.Option(help="gold file for question timings")] = None,
     cases: Annotated[bool, typer.Option(help="also: 1 MB single-line report vs normal, answers during ingest")] = True,
+    pages: Annotated[bool, typer.Option(help="also: seconds per PDF page with a text layer and per OCR page")] = True,
 ) -> None:
-    """Measure speed as ratios in one run (ingest vs raw embedding, figure and text answer latency)."""
+    """Measure speed as ratios in one run (ingest vs raw embedding, figure and text answer latency, seconds per
+    text and OCR page)."""
     from eval.bench import run_bench
 
     run_bench(_Ctx.settings, gold)
+    if pages:
+        from app.pagespeed import run_page_speed
+
+        run_page_speed(out)
     if cases:
         from app.benchcases import run_cases
 

@@ -20,6 +20,11 @@ class Citation:
     context: str = ""  # surrounding text (e.g. the whole chunk) for display with the span highlighted
     page: int = 0  # 1-based page of the span in the source file; 0 when unknown
 
+    @property
+    def where(self) -> str:
+        """Where the quote stands, as people cite it: "决算.pdf · 第7页 · 收入支出决算总表" (unknown parts left out)."""
+        return " · ".join(p for p in (self.doc, f"第{self.page}页" if self.page else "", self.section) if p)
+
 
 @dataclass
 class Retrieved:

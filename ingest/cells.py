@@ -41,12 +41,13 @@ _VALUE_ROLES = {"target", "actual", "budget", "spent", "rate", "score", "weight"
 _ROLE_KIND = {"target": "target", "weight": "target", "goal": "target", "budget": "budget"}
 UNIT_HINT = re.compile(r"[（(]\s*(万元|元|亿元|千元|%|分|个|人|人次|家|家次|次|天|小时|项)\s*[)）]")
 _TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|亿元|千元)")
-_MONEY_COLUMN = re.compile(r"预算|支出|收入|金额|资金|决算|经费|结转|结余")
+_MONEY_COLUMN = re.compile(r"预算|支出|收入|金额|资金|决算|经费|结转|结余|合计|小计|总计")
 _MONEY_LABEL = re.compile(r"成本|资金|金额|经费|预算|费用|投资|支出|拨款")
 _LABEL_LEAD = re.compile(  # "其中:", "指标1:", "1.", and a 二级指标 glued to the 三级 one: "数量指标全年免费开放"
-    r"^(?:其中[:：]?|指标\s*\d+\s*[:：]|\d{1,2}[.、．](?!\d)"
+    r"^(?:其中[:：]?|指标\s*\d+\s*[:：]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、"
     r"|(?:产出|效益|满意度)?(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标(?=.{2}))")
 
+SUBJECT_CODE = re.compile(r"^\d{3}(?:\s*\d{2}){0,3}$")  # 科目编码: "201", "201 06 08", "2010608"
 Raw = tuple[Found, dict[str, str], str]  # a figure before stamping: what was found, its extra, its context
 
 
@@ -91,37 +92,49 @@ def row_figures(text: str, row: TableRow, st: TableState) -> list[Raw]:
     header = row.header or []
     roles = [role_of(h) for h in header]
     cells = row.cells
+    role_at = [roles[i] if i < len(roles) else "other" for i in range(len(cells))]
+    labels = [_label(c.text, "other" if i == 0 else r) for i, (c, r) in enumerate(zip(cells, role_at, strict=True))]
     ind_cols = [i for i, r in enumerate(roles) if r == "indicator" and i < len(cells)]
     filled_ind = [i for i in ind_cols if cells[i].text]
     if filled_ind:
         st.indicator = cells[filled_ind[-1]].text
     elif not ind_cols:
-        first = next((c for c in cells if c.text and len(c.text) <= 40 and not _numeric_only(c.text)
-                      and not re.search(r"[，。；,;]|\d", c.text)), None)  # a label, not a sentence
-        st.indicator = first.text if first else ""
-    indicator = re.sub(r"\s+", "", _LABEL_LEAD.sub("", st.indicator.strip()))
-    ind_col = filled_ind[-1] if filled_ind else (ind_cols[-1] if ind_cols else -1)
-    if not ind_cols:
-        ind_col = next((i for i, c in enumerate(cells) if c.text and c.text == st.indicator), -1)
-    # the indicator column's header ("项目名称") says what the row label names: "…项目执行数" finds the row
-    ind_head = f"{header[ind_col]}：" if indicator and 0 <= ind_col < len(header) and header[ind_col] else ""
+        st.indicator = next((t for t in labels if t), "")
+    elif any(labels):
+        st.indicator = ""  # the row names itself elsewhere (a 合计 row): the label above does not run on
+    carried = re.sub(r"\s+", "", _LABEL_LEAD.sub("", st.indicator.strip())) if not any(labels) else ""
+    code_cols = [i for i, c in enumerate(cells) if _is_code(c.text, header[i] if i < len(header) else "")]
+    codes = [cells[i].text for i in code_cols]
     row_units = {q.unit for c, r in zip(cells, roles, strict=False) if r in ("target", "actual") and _numeric_only(c.text)
                  for q in find_quantities(c.text) if q.unit}
     goals = "目标表" in row.table
     out: list[Raw] = []
     for i, cell in enumerate(cells):
-        role = roles[i] if i < len(roles) else "other"
-        if not cell.text or role == "seq" or (not ind_cols and i == ind_col):
+        role = role_at[i]
+        if not cell.text or role == "seq" or i in code_cols:
             continue
+        at = -1 if role == "indicator" else _label_of(i, labels, role_at)  # a label cell has no label of its own
+        if 0 <= at < len(header) and i < len(header) and cells[at].text == header[i]:
+            at = next((j for j in range(at) if labels[j]), at)  # a form: the cell before names the column, not the row
+        if not ind_cols and labels[i] and at < 0:
+            continue  # the row's label: a name, not a figure
+        ind = re.sub(r"\s+", "", _LABEL_LEAD.sub("", labels[at])) if at >= 0 else ""
+        if at < 0 and role != "indicator":
+            ind = carried  # a row of values under a label merged down from the rows above
         col = re.sub(r"\s+", "", header[i]) if i < len(header) else ""
         goal = goals and role in ("other", "actual", "indicator", "goal", "target")  # a 绩效目标表 states targets
         kind = "target" if role == "indicator" or goal else _ROLE_KIND.get(role, "actual")
-        ind = indicator if i > ind_col >= 0 or not ind_cols else ""
         pair_unit = next(iter(row_units)) if len(row_units) == 1 and role in ("target", "actual") else ""
         c = _Cell(cell.start, cell.end, ind, _LABEL_LEAD.sub("", col), role, kind)
         extra = _extra(row, col, ind)
+        code = next((cells[j].text for j in reversed(code_cols) if j < i), codes[0] if codes else "")
+        if code:
+            extra["code"] = code  # the 科目编码 of the row (of its half, in tables set side by side)
+        # the label column's header ("项目名称") says what the row label names: "…项目执行数" finds the row
+        head = re.sub(r"\s+", "", header[at]) if ind and 0 <= at < len(header) else ""
+        ind_head = f"{code + ' ' if code else ''}{head + '：' if head else ''}"
         if _numeric_only(cell.text):
-            f = _cell_figure(text, row, c, (st.unit, pair_unit), ind_col)
+            f = _cell_figure(text, row, c, (st.unit, pair_unit), at)
             if f is not None:
                 if f.q.unit and f.q.unit not in cell.text:
                     extra["unit_inferred"] = "from the header, the column or a 单位 line"
@@ -151,6 +164,40 @@ def _extra(row: TableRow, col: str, ind: str) -> dict[str, str]:
     return extra
 
 
+def _is_code(text: str, header: str) -> bool:
+    """A budget subject code: "201 06 08" anywhere, "201" or "2010608" under a 科目编码 header."""
+    return bool(SUBJECT_CODE.match(text)) and (" " in text.strip() or bool(re.search(r"编码|代码|科目", header)))
+
+
+def _label(text: str, role: str) -> str:
+    """The cell's text when it can name its row: any text in a label column (项目名称, 三级指标), a short name
+    without digits or sentence punctuation elsewhere; "" for numbers, codes, values and notes."""
+    if not text or role in _VALUE_ROLES or role in ("note", "seq") or _numeric_only(text) or SUBJECT_CODE.match(text):
+        return ""
+    if role == "indicator":
+        return text
+    return text if len(text) <= 40 and not re.search(r"[，。；,;]|\d", text) else ""
+
+
+def _label_of(i: int, labels: list[str], roles: list[str]) -> int:
+    """The column of the label naming cell ``i``: the nearest label column to its left holding a label, else the
+    leftmost name among the cells of its group (tables set side by side, "收入 | 决算数 | 支出 | 决算数", are
+    groups: the search stops at a value column left of a label column); -1 when none."""
+    fallback = -1
+    passed_label = False
+    for j in range(i - 1, -1, -1):
+        if roles[j] in _VALUE_ROLES and not (j == 0 and labels[j]):  # the first cell names its row, whatever its header
+            if passed_label:
+                break
+            continue
+        passed_label = True
+        if labels[j]:
+            if roles[j] == "indicator":
+                return j
+            fallback = j
+    return fallback
+
+
 def _numeric_only(cell: str) -> bool:
     qs = find_quantities(cell)
     if len(qs) != 1:
@@ -176,7 +223,7 @@ def _bare_unit(c: _Cell, table_unit: str, pair_unit: str) -> str:
     return pair_unit or (table_unit if money_column else "")
 
 
-def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], ind_col: int) -> Found | None:
+def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], label_col: int) -> Found | None:
     """A figure for a cell that holds only a number; the metric is the row label (plus the header if it names one)."""
     q = find_quantities(text[c.start:c.end])[0]
     if q.note:
@@ -201,7 +248,7 @@ def _cell_figure(text: str, row: TableRow, c: _Cell, units: tuple[str, str], ind
                 outer_end=q.outer_end + c.start)
     ev0, ev1 = c.start, c.end
     if row.end - row.start <= ROW_EVIDENCE:
-        first = row.cells[ind_col] if 0 <= ind_col < len(row.cells) and row.cells[ind_col].text else row.cells[0]
+        first = row.cells[label_col] if 0 <= label_col < len(row.cells) and row.cells[label_col].text else row.cells[0]
         if first.text:
             ev0, ev1 = min(c.start, first.start), max(c.end, first.end)
     return Found(q, metric, c.kind, ev0, ev1, text[row.start:row.end])

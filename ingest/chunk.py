@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from core.records import Chunk, Document
 from ingest.clean import is_heading_line
-from ingest.tables import TableRow, tab_rows
+from ingest.tables import ITEM_OR_CODE, TABLE_UNIT, TableRow, label_width, tab_rows, value_like
 
 LEVELS = (
     (re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章部篇]"), 1),
@@ -23,6 +23,7 @@ SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 PREFIX_MAX = 80  # section path / title prefix of a chunk's text, at most
 TABLE_SLACK = 80  # table-row texts carry column names: allowed max_chars + this
+PREAMBLE = re.compile(r"^(?:编制部门|编制单位|填报单位|单位)\s*[:：]")
 
 
 @dataclass
@@ -33,6 +34,9 @@ class _State:
     path: list[tuple[int, str]] = field(default_factory=list)  # (level, heading text)
     pending: list[tuple[int, int, int]] = field(default_factory=list)  # headings not yet in a chunk: (level, s, e)
     group: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans waiting to become a chunk
+    # what stands before a table's first data row and goes into its chunk: caption headings, the 单位 / 编制部门
+    # lines and the header row, as (start, end, preamble text, header cells)
+    lead: tuple[int, int, str, list[str]] | None = None
 
     @property
     def section(self) -> str:
@@ -77,9 +81,9 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
             continue
         if s in rows and "\t" in line:
             _end_paragraph(st, para)
-            _flush(st, headings_alone=True)
-            _row(st, rows[s], spans)
+            _table_row(st, rows[s], spans)
             continue
+        _flush_lead(st)
         level = _heading_level(text, lines, i)
         if level is not None:
             _end_paragraph(st, para)
@@ -90,6 +94,7 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
         spans.clear()
         para.append((s, e))
     _end_paragraph(st, para)
+    _flush_lead(st)
     _flush(st, headings_alone=True)
     return st.chunks
 
@@ -259,6 +264,49 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _table_row(st: _State, row: TableRow, spans: dict[int, str]) -> None:
+    """A table row. What introduces the table (its caption, 单位 or 编制部门 line and header row) goes into the
+    span of its first data row's chunk, not into chunks of its own: those would hold no figure and match every
+    question that names the report's body. Every row's text already carries the caption and the column names."""
+    text = st.doc.text
+    if st.lead is None and (st.pending or st.group) and all(is_preamble(text[a:b]) for a, b in st.group):
+        start = st.pending[0][1] if st.pending else st.group[0][0]
+        end = st.group[-1][1] if st.group else st.pending[-1][2]
+        words = "\n".join(text[a:b].strip() for a, b in st.group)
+        st.lead, st.pending, st.group = (start, end, words, []), [], []
+    elif st.lead is None:
+        _flush(st, headings_alone=True)
+    if row.is_header:
+        spans.clear()
+        filled = [c for c in row.cells if c.text]
+        start, _, words, _ = st.lead or (filled[0].start if filled else row.start, row.end, "", [])
+        st.lead = (start, filled[-1].end if filled else row.end, words, [c.text for c in filled])
+        return
+    n = len(st.chunks)
+    _row(st, row, spans)
+    if st.lead is not None and len(st.chunks) > n:
+        st.chunks[n] = replace(st.chunks[n], start=st.lead[0])  # its text stays the row's, like every other row's
+        st.lead = None
+
+
+def _flush_lead(st: _State) -> None:
+    """A table introduction without data rows after it (an empty table, a header the page ends on): its own chunk."""
+    if st.lead is None:
+        return
+    start, end, words, header = st.lead
+    st.lead = None
+    body = "\n".join(filter(None, (words, f"表头：{'；'.join(header)}" if header else "")))
+    st.add(start, end, _join_prefix(st.prefix(), body) if body else st.prefix() or st.doc.text[start:end].strip(),
+           kind="table_row" if header else "text")
+
+
+def is_preamble(line: str) -> bool:
+    """A line that introduces a table: its 单位 line, 编制部门, a short title row ("财政拨款“三公”经费")."""
+    body = line.strip()
+    return bool(PREAMBLE.match(body) or TABLE_UNIT.search(body)) or (
+        len(body) <= 30 and not re.search(r"[\d，。；：:;,！？]", body) and "\n" not in body)
+
+
 def _row(st: _State, row: TableRow, spans: dict[int, str]) -> None:
     """One chunk per table row (several for a long row), its text carrying the column names."""
     text = st.doc.text
@@ -267,13 +315,7 @@ def _row(st: _State, row: TableRow, spans: dict[int, str]) -> None:
     if not filled:
         return
     start, end = filled[0][1].start, filled[-1][1].end  # the row without its leading empty cells
-    if row.is_header:
-        spans.clear()
-        st.add(start, end, _join_prefix(prefix, f"表头：{'；'.join(cell.text for _, cell in filled)}"),
-               kind="table_row")
-        return
-    inherited = [_label(row.column(c), v) for c, v in sorted(spans.items())
-                 if c < len(row.cells) and not row.cells[c].text and len(v) <= 30]
+    inherited = [_label(row.column(c), v) for c, v in sorted(spans.items()) if _spans_down(row, c, v)]
     for c, cell in filled:
         spans[c] = cell.text
     limit = st.max_chars + TABLE_SLACK
@@ -294,6 +336,19 @@ def _row(st: _State, row: TableRow, spans: dict[int, str]) -> None:
         part.append(piece)
     if part:
         _emit_part(st, prefix, inherited, key, row, part)
+
+
+def _spans_down(row: TableRow, c: int, above: str) -> bool:
+    """Whether the empty cell in column ``c`` is the rest of a label merged down from the row above (text written
+    once for several rows: "年度绩效目标", "产出指标"), not a missing value. Only a label in the leading label
+    columns spans rows, over a row that names itself further right; a number, a list item ("八、其他收入") or a
+    subject code never does: an empty cell under them is empty."""
+    if c >= len(row.cells) or row.cells[c].text or len(above) > 30 or value_like(above) or ITEM_OR_CODE.match(above):
+        return False
+    if row.header is not None and c >= max(1, label_width(row.header)):
+        return False
+    right = next((cell.text for cell in row.cells[c + 1:] if cell.text), "")
+    return bool(right) and not value_like(right)
 
 
 def _label(header: str, value: str) -> str:

@@ -15,6 +15,10 @@ __all__ = ["VOCABULARY_FILE", "canonical_metric", "extract", "load_metric_synony
 
 CONTEXT_MAX = 300  # a prose figure's context: its sentence, or this much of it around the evidence
 _TARGET_SECTION = re.compile(r"目标")
+ITEM_START = re.compile(r"^\s*(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[）)]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+TRAILING_AMOUNT = re.compile(r"[\d.,，]+\s*(?:万元|亿元|元)?$")  # "…基层司法业务（04项）2170.39万元"
+SUBJECT_LEVEL = re.compile(r"[（(]\d{2,3}\s*[类款项][）)]")  # 科目 levels written in prose: "（204类）", "（06款）"
+ITEM_LINES, ITEM_REACH = 4, 600  # how far back the start of an item is looked for
 _RESULT_SECTION = re.compile(r"完成|实现|情况|结果|评价|自评|成效|分析|问题")
 
 
@@ -38,7 +42,14 @@ def extract(doc: Document, chunks: list[Chunk]) -> list[Figure]:
     for row in rows + [None]:
         stop = row.start if row is not None else len(text)
         for f in figures_in_span(text, pos, stop):
-            raws.append((f, {"source": "prose"}, _context(text, f)))
+            if SUBJECT_LEVEL.match(text, max(0, f.q.start - 1)):
+                continue  # "公共安全支出（204类）司法（06款）": a subject code, not a quantity
+            extra, context = {"source": "prose"}, _context(text, f)
+            subject = item_subject(text, f.ev_start)
+            if subject and subject not in context:
+                extra["subject"] = subject
+                context = f"{subject}：{context}"
+            raws.append((f, extra, context))
         if row is not None:
             pos = row.end
     state = TableState()
@@ -101,6 +112,37 @@ def _line_before(text: str, at: int) -> str:
         return ""
     prev = text[max(0, line_start - 40):max(0, line_start - 1)].rsplit("\n", 1)[-1].strip()
     return prev if 0 < len(prev) <= 20 and not re.search(r"[\d。；;，,]", prev) else ""
+
+
+def item_subject(text: str, at: int) -> str:
+    """What the numbered item holding position ``at`` is about, when its figures stand in later sentences:
+    "3、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：…。年初预算为135.90万元" ->
+    "一般公共服务支出（类）财政事务（款）信息化建设（项）"; "" outside such an item. The item starts a line at most
+    ``ITEM_LINES`` lines and ``ITEM_REACH`` characters back, with no blank line, heading or table row between; a
+    numbered line without a sentence of its own is a heading, not an item."""
+    start = at
+    for _ in range(ITEM_LINES):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", line_start)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        m = ITEM_START.match(line)
+        if m:
+            rest = text[line_start + m.end():line_start + m.end() + ITEM_REACH]
+            stop = re.search(r"[。：:；;！？]", rest)
+            lead = rest[:stop.start()] if stop else ""
+            if not lead or at - line_start > ITEM_REACH or line_start + m.end() + len(lead) >= at:
+                return ""  # no lead sentence, too far, or the figure stands in it
+            first, _, wrapped = lead.partition("\n")
+            if wrapped and not wrapped.lstrip().startswith(("（", "(")) or "\n" in wrapped:
+                return ""  # a heading line: the next line starts the text under it
+            head = TRAILING_AMOUNT.sub("", first + wrapped.strip()).strip()
+            return head if 2 <= len(head) <= 60 else ""
+        if line_start == 0 or not line.strip() or line.lstrip().startswith("#") or "\t" in line:
+            return ""
+        start = line_start - 1
+        if not text[line_start - 2:line_start - 1].strip():
+            return ""  # a blank line above: another paragraph
+    return ""
 
 
 def _context(text: str, f: Found) -> str:

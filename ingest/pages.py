@@ -100,9 +100,14 @@ def ocr_spans(boxes: list[tuple[tuple[str, float], ...]], text: str,
 
 def page_of(doc: Document, offset: int) -> int:
     """The 1-based page of ``doc`` holding ``offset`` in its text; 0 when the document has no page starts."""
-    if not doc.pages:
+    return page_at(doc.pages, offset)
+
+
+def page_at(starts: tuple[int, ...], offset: int) -> int:
+    """The 1-based page holding ``offset``, given where each page starts (``Document.pages``); 0 without starts."""
+    if not starts:
         return 0
-    return max(1, bisect_right(doc.pages, offset))
+    return max(1, bisect_right(starts, offset))
 
 
 def stamp(doc: Document, chunks: list[Chunk], figures: list[Figure]) -> tuple[list[Chunk], list[Figure]]:

@@ -6,33 +6,62 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ReportQAError
-from core.records import Document
+from core.records import Document, Figure
 from ingest.chunk import split
 from ingest.figures import extract
 from ingest.load import SUPPORTED, load_document
 from ingest.meta import detect
-from ingest.pages import stamp
+from ingest.pages import page_of, stamp
+from ingest.tables import tab_rows
 
 if TYPE_CHECKING:
     from vectorstore.chroma import ChromaStore
     from vectorstore.figures import Correction, FigureStore
 
 log = logging.getLogger(__name__)
+LOW_OCR = 0.8  # an OCR confidence below this makes a figure worth checking
 
 
 @dataclass(frozen=True)
 class IngestResult:
     name: str
-    status: str  # "added" | "replaced" | "unchanged" | "duplicate" | "error"
+    status: str  # "added" | "replaced" | "unchanged" | "duplicate" | "skipped" | "error"
     message: str = ""
     doc_id: str = ""
     n_chunks: int = 0
     n_figures: int = 0
     org: str | None = None
     year: int | None = None
+    pages: int = 0  # pages of the source file (1 for a text file)
+    ocr_pages: int = 0  # of them, pages read by OCR (no text layer)
+    tables: int = 0  # tables found (a table continued on the next page under its header counts once)
+    warnings: tuple[str, ...] = ()  # what a reader should check: pages read by OCR, figures read unsurely
+
+
+def skipped(paths: list[Path]) -> list[IngestResult]:
+    """The files inside named folders that ``expand`` leaves out, each with why: its type is not one a loader
+    reads (hidden files, such as ".DS_Store", aside); and a named folder holding no report at all."""
+    out: list[IngestResult] = []
+    for p in paths:
+        if not p.is_dir():
+            continue
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f.relative_to(p)))
+        for f in files:
+            if f.suffix.lower() not in SUPPORTED:
+                kind = f"'{f.suffix}'" if f.suffix else "no extension"
+                out.append(IngestResult(f.relative_to(p).as_posix(), "skipped",
+                                        f"not a report file type ({kind}); reads {', '.join(sorted(SUPPORTED))}"))
+        if not any(f.suffix.lower() in SUPPORTED for f in files):
+            out.append(IngestResult(str(p), "error", f"{p}: no report file in this folder "
+                                    f"({len(files)} other file(s)); reads {', '.join(sorted(SUPPORTED))}"))
+    return out
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
 
 
 def expand(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -42,7 +71,8 @@ def expand(paths: list[Path]) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
+                           and not _hidden(f.relative_to(p)))
             out.extend((f, f.relative_to(p).as_posix()) for f in found)
         else:
             out.append((p, p.name))
@@ -109,7 +139,22 @@ def ingest_file(path: Path, store: FigureStore, chroma: ChromaStore, *, org: str
         stale = [i for i in chroma.chunk_ids(doc.id) if i not in keep]
         chroma.delete_ids(stale)
     status = "replaced" if replaced is not None else "added"
-    return IngestResult(doc.name, status, "", doc.id, len(chunks), len(figures), doc.org, doc.year)
+    return IngestResult(doc.name, status, "", doc.id, len(chunks), len(figures), doc.org, doc.year,
+                        **_summary(doc, figures))
+
+
+def _summary(doc: Document, figures: list[Figure]) -> dict[str, Any]:
+    """Pages, OCR pages, tables and warnings of an ingested document, for the per-file summary."""
+    ocr = sorted({page_of(doc, s) for s, _, _ in doc.ocr})
+    tables = {(r.table, tuple(r.header or ())) for r in tab_rows(doc.text)}
+    unsure = [f for f in figures if f.extra.get("ocr_conf") and float(f.extra["ocr_conf"]) < LOW_OCR]
+    warnings = []
+    if ocr:
+        warnings.append(f"page(s) {', '.join(map(str, ocr))} read by OCR (no text layer)")
+    if unsure:
+        warnings.append(f"{len(unsure)} figure(s) read by OCR with confidence below {LOW_OCR}: check them")
+    return {"pages": max(1, len(doc.pages)), "ocr_pages": len(ocr), "tables": len(tables),
+            "warnings": tuple(warnings)}
 
 
 def tag(doc: Document, fix: Correction | None, *, org: str | None = None, year: int | None = None,
@@ -137,13 +182,15 @@ def ingest_paths(paths: list[Path], store: FigureStore, chroma: ChromaStore, *,
                  **overrides: object) -> list[IngestResult]:
     """Ingest every file; one bad file does not stop the others.
 
-    ``names``, one per path (files only), are the document names to use instead of those ``expand`` gives:
-    the original names of uploads stored under generated file names.
+    The results start with what a named folder holds that is not read ("skipped", with why; a folder without
+    any report is an "error"), then one result per file in order. ``names``, one per path (files only), are the
+    document names to use instead of those ``expand`` gives: the original names of uploads stored under
+    generated file names.
     """
     if names is not None and len(names) != len(paths):
         raise ReportQAError(f"need one name per file, got {len(paths)} files and {len(names)} names")
     files = list(zip(paths, names, strict=True)) if names is not None else expand(paths)
-    results: list[IngestResult] = []
+    results: list[IngestResult] = [] if names is not None else skipped(paths)
     seen: dict[str, Path] = {}
     for i, (f, name) in enumerate(files):
         if progress:

@@ -21,10 +21,20 @@ HEADER_WORDS = re.compile(
     r"指标|目标|预期|实现值|完成值|实际|预算数|执行数|执行率|得分|分值|项目名称|单位名称|年度|序号|权重|评分|计划|偏差"
     r"|^(?:19|20)\d{2}\s*年"
     r"|预算|决算|完成情况|备注|原因|金额|支出|收入|^项目$|资金来源|^单位$"
+    r"|科目|编码"  # the 科目编码 / 科目名称 columns of budget tables
 )
 BARE_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
+# a data cell, never a column name: an item of a numbered list ("二、外交支出", "（一）…", "1.一般公共预算") or a
+# budget subject code ("201", "201 06 08", "30102")
+ITEM_OR_CODE = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)"
+                          r"|\d{3}(?:\s*\d{2}){0,3}$)")
 SENTENCE_PUNCT = re.compile(r"[，。；;,！？!?]")
 QUANTITY = re.compile(r"\d\s*(?:%|万|亿|元|次|个|人|家|项|份|条|宗|天|小时|分(?!值))")
+
+TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)")  # "单位：万元", "编制部门：…单位：元"
+CAPTION = re.compile(r"表\s*(?:[（(]续(?:表)?[）)])?$")  # "收入支出决算总表", "…预算表（续）"
+MAX_CAPTION = 60
+PAGE_DEBRIS = re.compile(r"^[-—–－_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–－_\s]*$")
 
 # header text -> what the column means; first match wins (the meanings the answer side asks by)
 MEANINGS: list[tuple[str, str]] = [
@@ -83,16 +93,22 @@ class TableRow:
 def looks_like_header(cells: list[str]) -> bool:
     """A row of short column names, most of which name columns (指标, 预期实现值, 全年预算数 …).
 
-    Data rows are told apart by sentence punctuation and by quantities ("9次", "100%") in their cells.
+    Data rows are told apart by sentence punctuation, quantities ("9次", "100%"), items of a numbered list
+    ("二、外交支出") and subject codes ("310 99") in their cells.
     """
-    filled = [c for c in cells if c.strip()]
+    filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:
         return False
-    if not all(len(c) <= 24 and not SENTENCE_PUNCT.search(c) and not QUANTITY.search(c) and not BARE_NUMBER.match(c)
-               for c in filled):
+    if not all(_short_name(c) and not SENTENCE_PUNCT.search(c) and not QUANTITY.search(c) and not BARE_NUMBER.match(c)
+               and not ITEM_OR_CODE.match(c) for c in filled):
         return False
     named = [c for c in filled if HEADER_WORDS.search(c)]
     return len(named) * 2 >= len(filled)
+
+
+def _short_name(cell: str) -> bool:
+    """A column name is short; a folded one of a multi-row header ("收入预算/财政拨款收入") is short in each part."""
+    return len(cell) <= 24 or ("/" in cell and len(cell) <= 60 and all(len(p) <= 24 for p in cell.split("/")))
 
 
 def column_meaning(header: str) -> str:
@@ -122,14 +138,14 @@ def align(header: list[str], cells: list[str]) -> list[str]:
     first_value = next((i for i, c in enumerate(cells) if value_like(c)), len(cells))
     if first_value == len(cells):
         return ([""] * len(cells) + header)[-len(cells):] if cells else []
-    n_labels = _label_width(header)
+    n_labels = label_width(header)
     label_cols, value_cols = header[:n_labels], header[n_labels:]
     labels = ([""] * first_value + label_cols)[-first_value:] if first_value else []
     values = (value_cols + [""] * len(cells))[:len(cells) - first_value]
     return labels + values
 
 
-def _label_width(header: list[str]) -> int:
+def label_width(header: list[str]) -> int:
     """How many leading header cells name the row (一级指标, 项目名称 …) rather than hold values."""
     n = 0
     for i, h in enumerate(header):
@@ -142,9 +158,12 @@ def _label_width(header: list[str]) -> int:
 
 
 def tab_rows(text: str) -> list[TableRow]:
-    """Every tab-separated row (a line containing a tab) with the header row in force above it."""
+    """Every tab-separated row (a line containing a tab) with the header row in force above it, the table's
+    caption (the heading or short line ending in 表 above it, kept across a page's 单位 line) and its money unit
+    (a 单位：万元 line above the table)."""
     rows: list[TableRow] = []
     header: list[str] | None = None
+    caption = unit = ""
     pos = 0
     for line in text.splitlines(keepends=True):
         start, pos = pos, pos + len(line)
@@ -152,6 +171,7 @@ def tab_rows(text: str) -> list[TableRow]:
         if "\t" not in body:
             if body.strip():  # a non-table line that is not blank ends the table: forget its header
                 header = None
+                caption, unit = _above_table(body, caption, unit)
             continue
         cells: list[Cell] = []
         off = start
@@ -163,8 +183,25 @@ def tab_rows(text: str) -> list[TableRow]:
         is_header = looks_like_header(texts)
         if is_header:
             header = texts
-        rows.append(TableRow(start, start + len(body), cells, header, is_header))
+        rows.append(TableRow(start, start + len(body), cells, header, is_header, table=caption, unit=unit))
     return rows
+
+
+def _above_table(line: str, caption: str, unit: str) -> tuple[str, str]:
+    """The caption and unit in force after a line outside a table: a caption line sets the caption (and forgets
+    the unit of the table before), a 单位 line the unit, a short title line under the caption keeps both; any
+    other line ends both."""
+    body = line.strip().lstrip("#").strip()
+    m = TABLE_UNIT.search(body)
+    if m:
+        return caption, m.group(1)
+    if len(body) <= MAX_CAPTION and CAPTION.search(body) and not SENTENCE_PUNCT.search(body):
+        return body, ""
+    if PAGE_DEBRIS.match(body):
+        return caption, unit
+    if caption and not line.lstrip().startswith("#") and len(body) <= 30 and not re.search(r"[\d，。；：:;,]", body):
+        return caption, unit  # a title row of the table ("财政拨款“三公”经费") under its caption
+    return "", ""
 
 
 def parse_rows(text: str) -> list[TableRow]:

@@ -11,6 +11,11 @@ if [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
+if [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "==> installing a CJK font (fonts-wqy-microhei) for the PDF written by the four-formats test"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null
+fi
 echo "==> ruff"
 ruff check core app ingest vectorstore eval tests
 echo "==> mypy"

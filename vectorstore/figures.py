@@ -34,8 +34,10 @@ documents_t = sa.Table(
     sa.Column("text", sa.Text, nullable=False, default=""),  # the cleaned text the spans index into
     # core.records.text_key of the text: finds the same report stored under another name or encoding
     sa.Column("text_key", sa.String(64), nullable=False, default="", server_default=""),
+    # where each page of the source file starts in ``text``, comma-separated (Document.pages): citation pages
+    sa.Column("pages", sa.Text, nullable=False, default="", server_default=""),
 )
-_DOC_COLS = [c for c in documents_t.c if c.name not in ("text", "text_key")]
+_DOC_COLS = [c for c in documents_t.c if c.name not in ("text", "text_key", "pages")]
 chunks_t = sa.Table(
     "chunks", _md,
     sa.Column("id", sa.String(64), primary_key=True),
@@ -262,6 +264,19 @@ class FigureStore:
             raise NotFound(f"no document with id or name {id_or_name!r}; list them with `reportqa docs`")
         return str(text)
 
+    def page_starts(self, names: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """Where each page starts in the stored text of the documents with these names (Document.pages); a
+        document stored before pages were kept, or one without pages (plain text), maps to ()."""
+        wanted = sorted(set(names))
+        out: dict[str, tuple[int, ...]] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _BATCH):
+                q = sa.select(documents_t.c.name, documents_t.c.pages).where(
+                    documents_t.c.name.in_(wanted[i:i + _BATCH]))
+                for r in conn.execute(q):
+                    out[r.name] = tuple(int(x) for x in r.pages.split(",") if x.strip().isdigit())
+        return out
+
     def same_text(self, key: str, name: str) -> DocumentInfo | None:
         """Another document (not named ``name``) whose text has this ``text_key``, or None."""
         with self._engine.connect() as conn:
@@ -314,7 +329,7 @@ class FigureStore:
                     id=doc.id, name=doc.name, sha256=doc.sha256, org=doc.org, year=doc.year,
                     report_type=doc.report_type, title=doc.title, path=doc.path, n_chunks=len(chunk_rows),
                     n_figures=len(figure_rows), ingested_at=datetime.now(UTC), text=doc.text,
-                    text_key=doc.text_key))
+                    text_key=doc.text_key, pages=",".join(map(str, doc.pages))))
                 conn.execute(doc_meta_t.insert().values(doc_id=doc.id, org_confidence=doc.org_confidence,
                                                         year_confidence=doc.year_confidence,
                                                         type_confidence=doc.type_confidence))
@@ -491,7 +506,8 @@ class FigureStore:
 
 # columns added since stores were first made, with their SQL type and default
 _ADDED = (("chunks", "page", "INTEGER NOT NULL DEFAULT 0"), ("figures", "page", "INTEGER NOT NULL DEFAULT 0"),
-          ("documents", "text_key", "VARCHAR(64) NOT NULL DEFAULT ''"))
+          ("documents", "text_key", "VARCHAR(64) NOT NULL DEFAULT ''"),
+          ("documents", "pages", "TEXT NOT NULL DEFAULT ''"))
 
 
 def _add_columns(conn: Connection, schema: str | None) -> None:

@@ -6,13 +6,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from app.figures.match import cite_all, norm
+from app.figures.match import Found, cite_all, norm
 from app.routes import Route, handles
 from core.answer import Answer, refusal
 
 if TYPE_CHECKING:
     from app.figures.index import FigureIndex
-    from app.figures.match import Found
     from app.question.parse import Query
     from core.records import Figure
 
@@ -73,6 +72,19 @@ def _missing(q: Query, part: str, found: Found, qa: FigureIndex) -> Answer:
     return refusal(q.question, f"无法计算：{why}")
 
 
+def _beside(first: Found, second: Found) -> Found:
+    """The second input when only one of its equally good matches stands in a sentence that states the first input's
+    value too (a budget item states "年初预算为…，支出决算为…" in one sentence, and the report has one per item);
+    ``second`` as it is otherwise."""
+    a = first.fig
+    said = re.compile(rf"(?<![\d.]){re.escape(str(a.value))}(?![\d.])")
+    beside = [m for m in [second.best, *second.rivals] if m is not None and m.view.fig.doc_id == a.doc_id
+              and said.search(re.sub(r"(?<=\d),(?=\d{3})", "", m.view.fig.context))]
+    if len({m.view.fig.base_value for m in beside}) != 1:
+        return second
+    return Found(best=beside[0], same=beside, ranked=second.ranked)
+
+
 @handles(Route.COMPUTED)
 def computed(qa: FigureIndex, q: Query) -> Answer:
     """Ratio, difference or sum of two reported figures, with the formula and both inputs cited."""
@@ -86,6 +98,8 @@ def computed(qa: FigureIndex, q: Query) -> Answer:
             own = _find_part(qa, q, subject + part, q.orgs, q.years)
             if own.best is not None and not own.rivals and own.fig.id != founds[0].fig.id:
                 found = own
+        if i and found.best is not None and found.rivals:
+            found = _beside(founds[0], found)  # "年初预算为135.90万元，支出决算为135.25万元": the pair of one sentence
         if found.best is None or found.rivals:
             return _missing(q, part, found, qa)
         founds.append(found)

@@ -251,7 +251,8 @@ class Found:
 
 
 def citation(f: Figure) -> Citation:
-    return Citation(doc=f.doc_name, section=f.section, text=f.evidence, start=f.start, end=f.end, chunk_id=f.chunk_id)
+    return Citation(doc=f.doc_name, section=f.section, text=f.evidence, start=f.start, end=f.end, chunk_id=f.chunk_id,
+                    page=f.page)
 
 
 def cite_all(matches: list[Match]) -> list[Citation]:

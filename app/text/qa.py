@@ -120,7 +120,7 @@ def _cite(question: str, chunk: Chunk, text: str, s: int, e: int, retrieved: lis
         s += 1
     quote = text[s:e]
     cite = Citation(doc=chunk.doc_name, section=chunk.section, text=quote, start=s, end=e, chunk_id=chunk.id,
-                    context=text[max(0, s - 200):min(len(text), e + 200)])
+                    context=text[max(0, s - 200):min(len(text), e + 200)], page=chunk.page)
     return Answer(question=question, answer=quote + ("……" if more else ""), route=Route.TEXT, citations=[cite],
                   retrieved=retrieved)
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.citations import paginate
 from app.pipeline import Assistant
 from app.web import chat_api as api_openai
 from app.web import uploads
@@ -78,7 +79,7 @@ def _status(exc: ReportQAError) -> int:
 @api.post("/ask", response_model=AnswerOut, tags=["ask"], summary="Answer one standalone question")
 def ask(req: AskRequest, assistant: AssistantDep) -> dict[str, Any]:
     """The exact figure with its evidence, or a refusal with a reason when the reports do not say."""
-    return assistant.ask(req.question.strip(), org=req.org, year=req.year).to_dict()
+    return paginate(assistant.ask(req.question.strip(), org=req.org, year=req.year), assistant.store).to_dict()
 
 
 @api.post("/chat", response_model=ChatOut, tags=["ask"], summary="One turn of a conversation")
@@ -88,7 +89,7 @@ def chat(req: ChatRequest, assistant: AssistantDep, conversations: Conversations
     message = req.message.strip()
     previous = conversations.previous(cid)
     question = assistant.followup(message, previous) if previous else message
-    answer = assistant.ask(question, org=req.org, year=req.year)
+    answer = paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
     conversations.remember(cid, question)
     return {**answer.to_dict(), "conversation_id": cid, "resolved_question": question}
 

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.citations import paginate
 from app.web.deps import AssistantDep, resolve_followups
 from app.web.schemas import ANSWER_EXAMPLE, QUESTION, CitationOut
 from core.answer import Answer
@@ -124,7 +125,7 @@ def reply_text(answer: Answer) -> str:
     parts += [f"注意：{w}" for w in answer.warnings]
     text = "\n".join(parts)
     if answer.citations:
-        lines = [f"[{i}] {c.doc}{' · ' + c.section if c.section else ''}：「{c.text}」"
+        lines = [f"[{i}] {c.where}：「{c.text}」"
                  for i, c in enumerate(answer.citations, 1)]
         text += "\n\n来源：\n" + "\n".join(lines)
     return text
@@ -163,7 +164,8 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep) 
     questions = user_questions(req.messages)
 
     def answer() -> Answer:
-        return assistant.ask(resolve_followups(assistant, questions), org=req.org, year=req.year)
+        return paginate(assistant.ask(resolve_followups(assistant, questions), org=req.org, year=req.year),
+                        assistant.store)
 
     ans = await run_in_threadpool(answer)
     content = reply_text(ans)

@@ -42,12 +42,12 @@ def highlight(citation: Citation, width: int = CONTEXT_CHARS) -> str:
 
 
 def sources_html(citations: list[Citation]) -> str:
-    """A numbered list of sources: document · section, then the quote highlighted in its surroundings."""
+    """A numbered list of sources: document · page · section, then the quote highlighted in its surroundings."""
     if not citations:
         return ""
     items = []
     for i, c in enumerate(citations, 1):
-        where = escape(c.doc) + (f" · {escape(c.section)}" if c.section else "")
+        where = escape(c.where)
         items.append(f"<li><div class='rq-where'>[{i}] {where}</div>"
                      f"<div class='rq-quote'>{highlight(c)}</div></li>")
     return f"<div class='rq-sources'><div class='rq-h'>来源</div><ol>{''.join(items)}</ol></div>"

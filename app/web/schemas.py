@@ -69,6 +69,7 @@ class CitationOut(BaseModel):
     end: int
     chunk_id: str = ""
     context: str = Field(default="", description="surrounding text, for showing the quote in place")
+    page: int = Field(default=0, description="1-based page of the source file the quote starts on; 0 when unknown")
     model_config = ConfigDict(json_schema_extra={"examples": [CITATION_EXAMPLE]})
 
 

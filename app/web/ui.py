@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from app.citations import paginate
 from app.web import uploads as stored
 from app.web.feedback import FeedbackStore
 from app.web.render import CSS, answer_html
@@ -77,7 +78,8 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None) -> 
         yield history, turns, previous, ""
         try:
             question = assistant.followup(message, previous) if previous else message
-            answer = assistant.ask(question, org=org or None, year=int(year) if year else None)
+            answer = paginate(assistant.ask(question, org=org or None, year=int(year) if year else None),
+                              assistant.store)
         except ReportQAError as exc:
             history[-1] = {"role": "assistant", "content": f"出错了：{exc}"}
             yield history, turns, previous, ""

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from core.records import Chunk, Document
-from ingest.chunk import headings, split
+from ingest.chunk import headings, is_preamble, split
 from ingest.clean import is_heading_line
 from ingest.load import load_document
+from ingest.tables import looks_like_header, tab_rows
 from tests.conftest import SAMPLES
 
 NAMES = ["000_817fa173afb523db.txt", "001_097af92d10472f3b.txt"]
@@ -41,10 +42,17 @@ def check_invariants(doc: Document, chunks: list[Chunk], limit: int = TEXT_LIMIT
         assert len(c.text) <= limit, (c.index, len(c.text))
         assert c.doc_id == doc.id and c.doc_name == doc.name
         if c.kind == "table_row":
-            # every cell of the span is in the text (after its column name)
-            for cell in span.split("\t"):
+            # one row, after what introduces its table when it is the first: headings, 单位 line, header row
+            *lead, row = [ln for ln in span.split("\n") if ln.strip()]
+            for cell in row.split("\t"):  # every cell of the row is in the text (after its column name)
                 assert cell.strip() in c.text, (c.index, cell)
-            assert "\n" not in span
+            for ln in lead:
+                if "\t" in ln:
+                    assert looks_like_header(ln.split("\t")), (c.index, ln)
+                elif ln.startswith("#") or is_heading_line(ln):
+                    assert ln.strip().lstrip("#").strip() in c.section, (c.index, ln)
+                else:
+                    assert is_preamble(ln), (c.index, ln)  # a 单位 / 编制部门 line or a title row
         elif c.kind == "text":
             for line in span.split("\n"):
                 if line.strip() and not is_heading_line(line):
@@ -126,9 +134,49 @@ def test_spanning_cell_label_inherited(docs: dict[str, Document]) -> None:
     assert "年度绩效目标" in row.text  # from the row-spanning first cell above
 
 
-def test_header_rows_are_chunks(docs: dict[str, Document]) -> None:
-    heads = [c for c in split(docs["000_817fa173afb523db.txt"]) if c.text.split("\n")[-1].startswith("表头：")]
+def test_header_rows_go_into_the_first_row_of_their_table(docs: dict[str, Document]) -> None:
+    doc = docs["000_817fa173afb523db.txt"]
+    chunks = split(doc)
+    assert not [c for c in chunks if "表头：" in c.text]  # no chunk of column names alone
+    heads = [r for r in tab_rows(doc.text) if r.is_header]
     assert len(heads) == 2
+    for h in heads:  # each header row is in the span of the chunk of the row under it
+        at = next(cell.start for cell in h.cells if cell.text)
+        first = next(c for c in chunks if c.start <= at < c.end)
+        below = next(r for r in tab_rows(doc.text) if r.start > h.start)
+        assert first.kind == "table_row" and below.start < first.end <= below.end
+
+
+def test_a_table_introduction_goes_into_its_first_row_and_an_empty_table_keeps_it() -> None:
+    text = ("# 收入支出决算总表\n编制部门：某区财政局 单位：万元\n\n项目\t决算数\n合计\t100.00\n其他收入\t\n\n"
+            "# 政府性基金预算财政拨款收入支出决算表\n单位：万元\n\n项目\t本年收入\t本年支出\n\n注：本表无数据。\n")
+    doc = Document(name="r.md", text=text, sha256="0", title="r")
+    chunks = split(doc)
+    check_invariants(doc, chunks)
+    first = chunks[0]
+    assert first.kind == "table_row" and first.start == 0 and first.section == "收入支出决算总表"
+    assert first.text == "收入支出决算总表\n项目：合计；决算数：100.00"  # the row's text, as every row's
+    assert text[first.start:first.end].startswith("# 收入支出决算总表\n编制部门")
+    assert chunks[1].text == "收入支出决算总表\n项目：其他收入"  # an empty cell is missing: nothing carried into it
+    empty = chunks[2]
+    assert empty.section == "政府性基金预算财政拨款收入支出决算表" and "表头：项目；本年收入；本年支出" in empty.text
+    assert chunks[3].text.endswith("注：本表无数据。")
+
+
+def test_an_empty_cell_is_missing_not_the_number_above() -> None:
+    """Only a label merged down from the rows above runs on into an empty cell; a number never does."""
+    text = ("单位：万元\n\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+            "产出指标\t数量指标\t培训人次\t200\t230\n\t\t培训班次\t\t12\n"
+            "\n科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\n"
+            "301 02\t津贴补贴\t1,238.58\t302 02\t印刷费\t7.61\n301 03\t奖金\t\t302 03\t咨询费\t\n")
+    doc = Document(name="t.txt", text=text, sha256="0", title="t")
+    chunks = split(doc)
+    check_invariants(doc, chunks)
+    row = next(c for c in chunks if "培训班次" in c.text)
+    assert "一级指标：产出指标" in row.text and "二级指标：数量指标" in row.text  # merged labels run on
+    assert "200" not in row.text  # the target above is not this row's target
+    bonus = next(c for c in chunks if "奖金" in c.text)
+    assert "1,238.58" not in bonus.text and "7.61" not in bonus.text
 
 
 def test_long_paragraph_split_at_sentence_ends(docs: dict[str, Document]) -> None:
@@ -204,9 +252,9 @@ def test_heading_then_table_and_sibling_headings() -> None:
     chunks = split(doc)
     check_invariants(doc, chunks)
     assert [(c.kind, c.section) for c in chunks] == [
-        ("title", ""), ("text", "一、指标 > （一）产出"), ("table_row", "一、指标 > （一）产出"),
-        ("table_row", "一、指标 > （一）产出"), ("text", "二、问题"), ("text", "三、措施")]
-    assert chunks[1].text == "一、指标 > （一）产出"  # two nested headings with no body of their own
+        ("title", ""), ("table_row", "一、指标 > （一）产出"), ("text", "二、问题"), ("text", "三、措施")]
+    assert chunks[1].text == "一、指标 > （一）产出\n指标：人次；目标值：200；实际值：230"  # headings and header go with the row
+    assert text[chunks[1].start:].startswith("## 一、指标")
     assert chunks[-1].text == "三、措施\n加强管理。"
 
 

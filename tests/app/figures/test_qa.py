@@ -398,3 +398,29 @@ def test_threshold_list_names_each_item(tmp_path: Path) -> None:
     a = _ask(_qa_of(tmp_path, {"x.txt": text}), "2022年海珠区教育局执行率低于95%的项目有哪些")
     assert a is not None and a.route == "list" and "义务教育学校校舍维修改造" in a.answer and "88.48%" in a.answer
     assert "98.08" not in a.answer
+
+
+def test_a_difference_takes_the_budget_stated_beside_the_item_asked(tmp_path: Path) -> None:
+    """A 决算 states, item by item, "年初预算为…，支出决算为…": of the many 年初预算 figures, the one in the
+    sentence stating the asked item's 决算 (found in the table) is its budget (text read by the real ingest)."""
+    from ingest.chunk import split
+    from ingest.figures import extract
+    from ingest.load import load_document
+
+    report = ("上海市闵行区财政局2024年度部门决算\n\n一般公共预算财政拨款支出决算表\n单位：万元\n\n"
+              "科目编码\t科目名称\t合计\t基本支出\t项目支出\n201 06 01\t行政运行\t1,511.89\t1,503.52\t8.37\n"
+              "201 06 07\t信息化建设\t135.25\t\t135.25\n\n五、一般公共预算财政拨款支出决算情况说明\n"
+              "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：基本支出。年初预算为1560.05万元，"
+              "支出决算为1511.89万元。\n"
+              "2、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：系统维护。年初预算为135.90万元，"
+              "支出决算为135.25万元。\n")
+    path = tmp_path / "juesuan.txt"
+    path.write_text(report, encoding="utf-8")
+    doc = load_document(path, org="上海市闵行区财政局", year=2024)
+    figures = extract(doc, split(doc))
+    budget = next(f for f in figures if f.value == Decimal("135.90"))
+    assert budget.extra["subject"] == "一般公共服务支出（类）财政事务（款）信息化建设（项）"  # the item it belongs to
+    catalog = [CatalogEntry("上海市闵行区财政局", 2024, doc.name, doc.report_type)]
+    qa = FigureQA(figures, catalog, LEX, {doc.id: doc.text})
+    a = qa.answer(parse("上海市闵行区财政局2024年信息化建设（项）的支出决算比年初预算少多少万元？", catalog, LEX))
+    assert a is not None and (a.route, a.value, a.unit) == ("computed", Decimal("0.65"), "万元"), a

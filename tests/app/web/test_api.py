@@ -41,6 +41,7 @@ def test_ask_returns_exact_figure_with_citation(live: Live) -> None:
     cite = a["citations"][0]
     assert cite["doc"] == HAIZHU and "98.15%" in cite["text"]
     assert cite["text"] in cite["context"]
+    assert cite["page"] == 1  # a text file is one page
     assert "retrieved" not in a
 
 
