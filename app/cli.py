@@ -324,10 +324,20 @@ def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file t
 def bench(
     gold: Annotated[Path | None, typer.Option(help="gold file for question timings")] = None,
     cases: Annotated[bool, typer.Option(help="also: 1 MB single-line report vs normal, answers during ingest")] = True,
+    reports: Annotated[int | None, typer.Option(help="instead: a generated archive of N reports (eval.corpus)")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="where --reports writes JSON, markdown and the plot")] = Path(
+        "bench-out"),
+    questions: Annotated[int, typer.Option(help="with --reports: gold questions asked")] = 300,
+    raw: Annotated[bool, typer.Option(help="with --reports: time raw embedding of every chunk too")] = True,
     pages: Annotated[bool, typer.Option(help="also: seconds per PDF page with a text layer and per OCR page")] = True,
 ) -> None:
     """Measure speed as ratios in one run (ingest vs raw embedding, figure and text answer latency, seconds per
-    text and OCR page)."""
+    text and OCR page); with ``--reports N``: ingest, latency, memory and accuracy on N generated reports."""
+    if reports is not None:
+        from eval.scale import run_scale
+
+        run_scale(_Ctx.settings, reports, out_dir, out, questions=questions, raw=raw)
+        return
     from eval.bench import run_bench
 
     run_bench(_Ctx.settings, gold)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,45 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONFIGS = ("default", "naive")
+TEXTS_KEPT = 64  # document texts kept in memory per answer state (the others are read from SQL when needed)
+
+
+class _Texts(Mapping[str, str]):
+    """Document texts by id, read from the SQL store when asked and kept in a small LRU, not all held.
+
+    A document deleted since the state was built reads as "" (its chunks are no longer answered from).
+    """
+
+    def __init__(self, store: FigureStore, ids: list[str], size: int = TEXTS_KEPT) -> None:
+        self._store, self._ids, self._size = store, frozenset(ids), size
+        self._kept: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._ids:
+            raise KeyError(doc_id)
+        with self._lock:
+            if doc_id in self._kept:
+                self._kept.move_to_end(doc_id)
+                return self._kept[doc_id]
+        try:
+            text = self._store.document_text(doc_id)
+        except NotFound:
+            text = ""
+        with self._lock:
+            self._kept[doc_id] = text
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return text
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 @dataclass
@@ -37,7 +77,7 @@ class _State:
     generation: int
     catalog: list[CatalogEntry]
     chunks: dict[str, Chunk]
-    texts: dict[str, str]
+    texts: Mapping[str, str]  # _Texts: read by id from SQL, a few kept
     figqa: FigureQA
     retriever: HybridRetriever
     docs: list[DocumentInfo]
@@ -161,7 +201,7 @@ class Assistant:
         docs = self.store.documents()
         catalog = [CatalogEntry(d.org, d.year, d.name, d.report_type) for d in docs]
         chunks = {c.id: c for c in self.store.chunks()}
-        texts = {d.id: self.store.document_text(d.id) for d in docs}
+        texts = _Texts(self.store, [d.id for d in docs])
         folder = self.settings.data_dir / "bm25"
         bm25 = BM25Index.load(folder, gen)
         if bm25 is None:
