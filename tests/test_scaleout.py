@@ -79,3 +79,86 @@ def test_postgres_figures_and_chroma_server(tmp_path: Path, chroma_server: str, 
     a.delete_document("000_817fa173afb523db.txt")
     assert [d.name for d in b.documents()] == ["001_097af92d10472f3b.txt"]
     assert b.chroma.doc_ids() == {res[1].doc_id}
+
+
+def _worker(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """One API worker process (the factory uvicorn --workers N starts in each worker) on a free loopback port."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.web.api:app_from_env", "--host",
+                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _wait(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    import httpx
+
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise RuntimeError(f"worker did not answer /api/health within 180 s: {log.read_text()[-2000:]}")
+
+
+@pytest.mark.postgres
+def test_two_workers_answer_alike_from_shared_stores(tmp_path: Path, chroma_server: str, pg_schema_url: str) -> None:
+    """Two API worker processes, each with its own data dir (so its own BM25 file, rebuilt from SQL), over one
+    PostgreSQL and one Chroma server: the same answers, and a change made through one is seen by the other."""
+    import os
+
+    import httpx
+
+    from eval.generate import make_report
+
+    env = {**os.environ, "REPORTQA_EMBEDDER": "hash", "REPORTQA_CHROMA_URL": chroma_server,
+           "REPORTQA_FIGURES_URL": pg_schema_url}
+    s = Settings(data_dir=tmp_path / "ingest", embedder="hash", chroma_url=chroma_server, figures_url=pg_schema_url)
+    a = Assistant(s)
+    first = a.ingest([SAMPLES])
+    assert [r.status for r in first] == ["added", "added"]
+    workers = []
+    try:
+        for i in (1, 2):
+            log = tmp_path / f"worker{i}.log"
+            proc, url = _worker({**env, "REPORTQA_DATA_DIR": str(tmp_path / f"w{i}")}, log)
+            workers.append((proc, url, log))
+        for proc, url, log in workers:
+            _wait(proc, url, log)
+        urls = [url for _, url, _ in workers]
+
+        def ask(url: str, q: str) -> dict:
+            r = httpx.post(f"{url}/api/ask", json={"question": q}, timeout=60)
+            r.raise_for_status()
+            body = r.json()
+            return {k: body.get(k) for k in ("answer", "refused", "value", "unit", "route", "citations")}
+
+        questions = ["2022年海珠区预算执行率是多少", "2020年广州市应急管理局预算执行率是多少",
+                     "2022年海珠区应急管理局项目支出占本年支出的比例是多少", "2021年海珠区预算执行率是多少"]
+        answers = [[ask(u, q) for q in questions] for u in urls]
+        assert answers[0] == answers[1]
+        assert float(answers[0][0]["value"]) == 98.15 and answers[0][3]["refused"]
+        # a report added to the shared stores by another process: both workers answer it, alike
+        rep = make_report("佛山市南海区财政局", 2021, seed=11, name="nanhai_2021.txt")
+        (tmp_path / "more").mkdir()
+        (tmp_path / "more" / rep.name).write_text(rep.text, encoding="utf-8")
+        assert [r.status for r in a.ingest([tmp_path / "more"])] == ["added"]
+        g = next(g for g in rep.gold if g["type"] == "numeric" and g["unit"] == "%")
+        new = [ask(u, g["question"]) for u in urls]
+        assert new[0] == new[1] and not new[0]["refused"] and float(new[0]["value"]) == g["value"]
+        # a deletion through worker 1's API: worker 2 no longer answers from that report
+        gone = httpx.delete(f"{urls[0]}/api/documents/{first[0].doc_id}", timeout=60)
+        assert gone.status_code == 200, gone.text
+        after = [ask(u, questions[1]) for u in urls]
+        assert after[0] == after[1] and after[1]["refused"]
+        listed = [sorted(d["name"] for d in httpx.get(f"{u}/api/documents", timeout=30).json()) for u in urls]
+        assert listed[0] == listed[1] == ["001_097af92d10472f3b.txt", "nanhai_2021.txt"]
+    finally:
+        for proc, _, _ in workers:
+            proc.terminate()
+            proc.wait(20)
+        a.close()

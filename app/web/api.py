@@ -340,3 +340,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         "reportqa: web chat at http://%s:%d/  API docs at http://%s:%d/docs%s", shown, port, shown, port,
         "  (API keys required)" if settings.keys else "")
     uvicorn.Server(config).run()
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory app.web.api:app_from_env --workers N``, configured by REPORTQA_* alone.
+
+    Each worker process holds its own Assistant over the shared stores (PostgreSQL, a Chroma server) and
+    rebuilds its answer state when the SQL store's generation changes, so all workers answer from the same
+    committed reports. Bind loopback or set REPORTQA_API_KEYS (uvicorn, not this factory, opens the socket).
+    """
+    app = create_app(Settings())
+    _quick_doctor(app.state.assistant)
+    return app
