@@ -86,6 +86,9 @@ def ingest(
             bar.update(task, total=n, completed=i, description=f"ingesting {name}" if name else "done")
 
         results = a.ingest(paths, progress=progress, org=org, year=year, report_type=report_type)
+    from ingest.pipeline import skipped
+
+    results = skipped(paths) + results  # what the folders hold besides reports, and why it was left out
     failed = 0
     for r in results:
         if r.status == "error":

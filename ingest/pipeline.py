@@ -180,17 +180,15 @@ def tag(doc: Document, fix: Correction | None, *, org: str | None = None, year: 
 def ingest_paths(paths: list[Path], store: FigureStore, chroma: ChromaStore, *,
                  progress: Callable[[int, int, str], None] | None = None, names: list[str] | None = None,
                  **overrides: object) -> list[IngestResult]:
-    """Ingest every file; one bad file does not stop the others.
+    """Ingest every file; one bad file does not stop the others (``skipped`` says what folders hold besides).
 
-    The results start with what a named folder holds that is not read ("skipped", with why; a folder without
-    any report is an "error"), then one result per file in order. ``names``, one per path (files only), are the
-    document names to use instead of those ``expand`` gives: the original names of uploads stored under
-    generated file names.
+    ``names``, one per path (files only), are the document names to use instead of those ``expand`` gives:
+    the original names of uploads stored under generated file names.
     """
     if names is not None and len(names) != len(paths):
         raise ReportQAError(f"need one name per file, got {len(paths)} files and {len(names)} names")
     files = list(zip(paths, names, strict=True)) if names is not None else expand(paths)
-    results: list[IngestResult] = [] if names is not None else skipped(paths)
+    results: list[IngestResult] = []
     seen: dict[str, Path] = {}
     for i, (f, name) in enumerate(files):
         if progress:
