@@ -23,6 +23,7 @@ PAGE_BREAK = "\n\n"
 GRAM = 4  # characters that must follow in order to re-synchronise after a jump
 FAR = 6000  # how far ahead a re-synchronisation may look
 NEAR = 48  # how far ahead a single character may be matched
+LOW_OCR = 0.8  # an OCR confidence below this makes a figure worth checking against the page
 
 
 def join_pages(texts: list[str]) -> tuple[str, tuple[int, ...]]:

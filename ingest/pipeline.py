@@ -14,7 +14,7 @@ from ingest.chunk import split
 from ingest.figures import extract
 from ingest.load import SUPPORTED, load_document
 from ingest.meta import detect
-from ingest.pages import page_of, stamp
+from ingest.pages import LOW_OCR, page_of, stamp
 from ingest.tables import tab_rows
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from vectorstore.figures import Correction, FigureStore
 
 log = logging.getLogger(__name__)
-LOW_OCR = 0.8  # an OCR confidence below this makes a figure worth checking
 
 
 @dataclass(frozen=True)

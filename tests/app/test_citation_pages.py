@@ -91,3 +91,26 @@ def test_a_document_stored_before_pages_were_kept_keeps_its_citation_page(tmp_pa
         assert cite.page == 3
     finally:
         store.close()
+
+
+def test_a_cited_number_read_unsurely_by_ocr_is_flagged(tmp_path: Path) -> None:
+    """Figures keep the OCR confidence of their number; an answer citing one below 0.8 says to check the page."""
+    text = "收入支出预算总表\n收入总计\t96,282,213.44\t支出总计\t96,282,213.44\n本年支出合计2940.05万元。"
+    doc = Document(name="scan.pdf", text=text, sha256="0", pages=(0, text.index("本年")),
+                   ocr=((0, len(text), 0.55),))
+    chunks = split(doc)
+    chunks, figures = stamp(doc, chunks, extract(doc, chunks))
+    unsure = next(f for f in figures if f.value == Decimal("96282213.44"))
+    assert unsure.extra["ocr_conf"] == "0.550"
+    store = FigureStore(f"sqlite:///{tmp_path / 'rq.sqlite3'}")
+    try:
+        store.replace_document(doc, chunks, figures, [["t"]] * len(chunks))
+        ans = paginate(Answer(question="收入总计", answer="96282213.44元", citations=[citation(unsure)]), store)
+        assert ans.citations[0].page == 1
+        assert ans.warnings == ["“96282213.44”由OCR从扫描页识别，置信度0.55，请对照第1页核对"]
+        sure = next(f for f in figures if f.value == Decimal("2940.05"))
+        calm = paginate(Answer(question="本年支出", answer="2940.05万元", citations=[
+            Citation(doc.name, "", text[sure.start:sure.end], sure.start, sure.end, "")]), store)
+        assert calm.warnings == [] and calm.citations[0].page == 2
+    finally:
+        store.close()
