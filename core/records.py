@@ -70,7 +70,7 @@ class Chunk:
     end: int
     section: str = ""  # section path, e.g. "二、综合评价分析 > （一）自评结论综述"
     index: int = 0  # position in the document
-    kind: str = "text"  # "text" | "table_row" | "title"
+    kind: str = "text"  # "text" | "table_row" | "title" | "contents" (a table of contents, its entries as lines)
     page: int = 0  # 1-based page of ``start`` in the source file; 0 when unknown
 
     @property

@@ -23,6 +23,8 @@ SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 PREFIX_MAX = 80  # section path / title prefix of a chunk's text, at most
 TABLE_SLACK = 80  # table-row texts carry column names: allowed max_chars + this
+CONTENTS = re.compile(r"^目录$")  # the heading of a table of contents, spaces aside ("目 录")
+LEADERS = re.compile(r"[.…·]{2,}[ \t]*\d*")  # the dots leading to an entry's page number, and the number
 PREAMBLE = re.compile(r"^(?:编制部门|编制单位|填报单位|单位)\s*[:：]")
 
 
@@ -72,12 +74,26 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
     title_end = _title(st, lines)
     spans: dict[int, str] = {}  # column -> last filled cell of the current table (cells spanning rows)
     para: list[tuple[int, int]] = []
+    toc: _Contents | None = None
+    page_starts = set(doc.pages[1:])
     for i, (s, e) in enumerate(lines):
         if e <= title_end:
             continue
         line = text[s:e]
         if not line.strip():
             _end_paragraph(st, para)
+            continue
+        if toc is not None:
+            if toc.takes(line, page_start=s in page_starts):
+                toc.end = e
+                continue
+            _contents(st, toc)
+            toc = None
+        if CONTENTS.match(_entry(line)):
+            _end_paragraph(st, para)
+            _flush_lead(st)
+            _flush(st, headings_alone=True)
+            toc = _Contents(s, e)
             continue
         if s in rows and "\t" in line:
             _end_paragraph(st, para)
@@ -93,10 +109,49 @@ def split(doc: Document, max_chars: int = 500) -> list[Chunk]:
             continue
         spans.clear()
         para.append((s, e))
+    if toc is not None:
+        _contents(st, toc)
     _end_paragraph(st, para)
     _flush_lead(st)
     _flush(st, headings_alone=True)
     return st.chunks
+
+
+@dataclass
+class _Contents:
+    """A table of contents: its entries repeat later as the headings of the body, so it is one chunk, not a
+    chunk per entry (those would answer every question naming a part of the report with a bare title)."""
+
+    start: int
+    end: int
+    seen: set[str] = field(default_factory=set)
+
+    def takes(self, line: str, *, page_start: bool = False) -> bool:
+        """Whether ``line`` is one more entry: short, no sentence or clause, no table row, not an entry seen
+        already (the body's first heading repeats the first entry), not a heading opening a new page."""
+        if page_start and line.lstrip().startswith("#"):
+            return False
+        key = _entry(line)
+        if not key and re.fullmatch(r"[.…·\s\d]+", line.strip()):
+            return True  # leader dots wrapped onto a line of their own
+        if not key or "\t" in line or re.search(r"[。！？；!?;，,：:]", key) or len(key) > 60 or key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+def _entry(line: str) -> str:
+    """A contents line as a key: without heading marks, spaces, leader dots and the page number."""
+    return re.sub(r"[.…·\-_—\s]*\d*$", "", re.sub(r"\s+", "", line.strip().lstrip("#")))
+
+
+def _contents(st: _State, toc: _Contents) -> None:
+    text = st.doc.text
+    lines = [ln.strip().lstrip("#").strip() for ln in text[toc.start:toc.end].split("\n") if ln.strip()]
+    body = re.sub(LEADERS, "", "\n".join(lines))
+    body = re.sub(r"\n{2,}", "\n", body).strip()
+    limit = st.max_chars + TABLE_SLACK
+    st.add(toc.start, toc.end, body if len(body) <= limit else body[:limit - 1] + "…", kind="contents")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.records import Chunk, Document
-from ingest.chunk import headings, is_preamble, split
+from ingest.chunk import LEADERS, headings, is_preamble, split
 from ingest.clean import is_heading_line
 from ingest.load import load_document
 from ingest.tables import looks_like_header, tab_rows
@@ -67,6 +67,9 @@ def check_invariants(doc: Document, chunks: list[Chunk], limit: int = TEXT_LIMIT
                     assert not seen_body, f"chunk {c.index} crosses heading {ln!r}"
                 else:
                     seen_body = True
+        elif c.kind == "contents":  # every entry, without its leader dots and page number
+            for line in span.split("\n"):
+                assert LEADERS.sub("", line.strip().lstrip("#").strip()) in c.text, (c.index, line)
         else:
             assert c.kind == "title" and c.text == doc.title
     missing = [i for i, ch in enumerate(doc.text) if not ch.isspace() and not covered[i]]
@@ -265,3 +268,19 @@ def test_headings_with_levels() -> None:
     assert got == [(1, "某区财政局2023年度部门整体支出绩效自评报告"), (2, "一、部门基本情况"), (3, "（一）部门职责"),
                    (1, "第二部分 存在的问题"), (4, "1.支出进度偏慢")]
     assert all(text[h.start:h.end].lstrip("#").strip() == h.text for h in headings(text))
+
+
+def test_a_table_of_contents_is_one_chunk_and_the_body_keeps_its_sections() -> None:
+    text = ("# 某区财政局2024年度部门决算\n\n# 目录\n# 第一部分 部门概况\n一、主要职能……………1\n二、部门决算单位构成……2\n"
+            "# 第二部分 部门决算表\n一、收入支出决算总表………3\n\n# 第一部分 部门概况\n# 一、主要职能\n负责全区财政收支。\n\n"
+            "# 二、部门决算单位构成\n包括本级和下属单位。\n")
+    doc = Document(name="r.md", text=text, sha256="0", title="某区财政局2024年度部门决算")
+    chunks = split(doc)
+    check_invariants(doc, chunks)
+    toc = [c for c in chunks if "一、收入支出决算总表" in c.text]
+    assert len(toc) == 1 and toc[0].kind == "contents" and toc[0].text.startswith("目录\n第一部分 部门概况\n一、主要职能\n")  # no page numbers
+    assert "1" not in toc[0].text and "……" not in toc[0].text
+    assert not [c for c in chunks if c.text in ("第一部分 部门概况", "第二部分 部门决算表")]  # no bare-title chunks
+    duty = next(c for c in chunks if "负责全区财政收支。" in c.text)
+    assert duty.section == "第一部分 部门概况 > 一、主要职能"
+    assert next(c for c in chunks if "包括本级" in c.text).section == "第一部分 部门概况 > 二、部门决算单位构成"
