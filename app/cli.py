@@ -363,17 +363,25 @@ def train(
     from rich.progress import Progress
 
     from app.scoring.model import PACKAGED
+    from app.scoring.text_route import PACKAGED as TEXT_PACKAGED
     from eval.gold import load_gold, to_example
 
     examples = [to_example(item) for path in gold for item in load_gold(path)]
     a = assistant()
     with Progress(transient=True) as bar:
         task = bar.add_task("reading candidates", total=len(examples))
-        model = a.fit_scorer(examples, progress=lambda i, n: bar.update(task, total=n, completed=i))
+        scorers = a.fit_scorer(examples, progress=lambda i, n: bar.update(task, total=n, completed=i))
+    model = scorers.figures
     target = out_path or PACKAGED
     model.save(target)
-    out(f"scorer fit on {model.info.get('questions')} questions "
+    out(f"figure scorer fit on {model.info.get('questions')} questions "
         f"({model.info.get('with_answer')} with a stated answer); threshold {model.threshold:.2f}; wrote {target}")
+    if scorers.text is None:
+        out("text scorer not fit: no text question has a passage that answers it")
+        return
+    text_target = out_path.with_name(f"text_{out_path.name}") if out_path else TEXT_PACKAGED
+    scorers.text.save(text_target)
+    out(f"text scorer threshold {scorers.text.threshold:.2f}; wrote {text_target}")
 
 
 @cli.command()

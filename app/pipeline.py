@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from app.question.parse import CatalogEntry, Lexicon, Query
     from app.scoring.candidates import DocView
     from app.scoring.engine import ScoredRoute, Sources
-    from app.scoring.model import ScorerModel
+    from app.scoring.model import Scorers
+    from app.scoring.text_route import TextRoute
     from app.text.retrieve import HybridRetriever, Scored
     from core.records import Chunk, Example, Figure
     from ingest.pipeline import IngestResult
@@ -140,6 +141,7 @@ class Assistant:
         self._lexicon: Lexicon | None = None
         self._state: _State | None = None
         self._scored: ScoredRoute | None = None
+        self._text_route: TextRoute | None = None
 
     # ---- stores -------------------------------------------------------------------------------------
     @property
@@ -331,37 +333,65 @@ class Assistant:
             return None
         return ans.citations[0].doc, float(ans.value)
 
-    def fit_scorer(self, examples: list[Example], *, progress: Callable[[int, int], None] | None = None
-                   ) -> ScorerModel:
-        """Fit the answer scorer on verified questions about the reports in the stores."""
-        st = self.state()
-        return self.scored.fit(examples, self._sources(st), st.generation, progress)
+    @property
+    def text_route(self) -> TextRoute:
+        if self._text_route is None:
+            from app.scoring.text_route import TextRoute
 
-    def use_scorer(self, model: ScorerModel | None) -> None:
-        """Answer with ``model`` from now on; None goes back to the packaged model."""
-        self.scored.use(model)
+            self._text_route = TextRoute()
+        return self._text_route
+
+    def fit_scorer(self, examples: list[Example], *, progress: Callable[[int, int], None] | None = None
+                   ) -> Scorers:
+        """Fit the figure scorer and the text scorer on verified questions about the reports in the stores
+        (the text scorer only when some text question has a passage that answers it)."""
+        from app.scoring.model import Scorers
+        from core.errors import ReportQAError
+
+        st = self.state()
+        src = self._sources(st)
+        figures = self.scored.fit(examples, src, st.generation, progress)
+        try:
+            text = self.text_route.fit(examples, src, st.generation)
+        except ReportQAError:
+            text = None
+        return Scorers(figures, text)
+
+    def use_scorer(self, scorers: Scorers | None) -> None:
+        """Answer with ``scorers`` from now on; None goes back to the packaged models. A set without a text
+        model leaves text questions to a model that refuses every one (so that nothing is answered by a model
+        fit on the questions being scored)."""
+        from app.scoring.model import refuse_all
+        from app.scoring.text_features import NAMES as TEXT_NAMES
+
+        self.scored.use(scorers.figures if scorers else None)
+        text = None if scorers is None else scorers.text or refuse_all(TEXT_NAMES)
+        self.text_route.use(text)
 
     def explain(self, question: str) -> dict[str, object]:
-        """Why the scored route answers or refuses: the parse, the top candidates and their scores."""
+        """Why a question is answered or refused: the parse, the top candidates and their scores (the text
+        route's passages for a question that asks for words)."""
+        from app.scoring.text_route import asks_words
+
         st = self.state()
-        return self.scored.explain(question.strip(), self._sources(st), st.generation)
+        route = self.text_route if asks_words(question) else self.scored
+        return route.explain(question.strip(), self._sources(st), st.generation)
 
     def _ask(self, st: _State, question: str, org: str | None, year: int | None) -> Answer:
-        from app.text.qa import answer_text
         from app.text.retrieve import as_retrieved
         from core.answer import refusal
 
         if not st.catalog:
             return refusal(question, "还没有导入任何报告：先运行 `reportqa ingest 文件或目录`")
         q = self._parse(st, question, org, year)
-        from app.scoring.cues import read
+        from app.scoring.cues import asks_figure, read
 
         cues = read(question)
         ans = None
         if q.qtype in ("comparison", "list"):  # several figures compared or listed: the rule routes
             ans = st.figqa.answer(q)
             ans = None if ans is not None and ans.refused else ans
-        if ans is None and (cues.numeric or cues.kind) and not (cues.textual and not cues.kind):
+        if ans is None and asks_figure(cues):
             ans = self.scored.answer(question, self._sources(st), st.generation)
             if ans.refused and q.qtype == "computed":  # not stated anywhere: worked out from stated figures
                 computed = st.figqa.answer(q)
@@ -371,13 +401,16 @@ class Assistant:
                 ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
             self._fill_context(st, ans)
             return ans
-        ans = answer_text(question, q.metric_text, self._search(st, question, q), st.source)
+        ans = self.text_route.answer(question, self._sources(st), st.generation)
+        if self.always_retrieve and not ans.retrieved:
+            ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
         if self.settings.llm_url and not ans.refused:
             from app.backends.llm import ChatLLM
 
             ans = ChatLLM(self.settings).phrase(ans)
-        ans.org = q.orgs[0] if len(q.orgs) == 1 else None
-        ans.year = q.years[0] if len(q.years) == 1 else None
+        if ans.refused:
+            ans.org = q.orgs[0] if len(q.orgs) == 1 else None
+            ans.year = q.years[0] if len(q.years) == 1 else None
         return ans
 
     def _search(self, st: _State, question: str, q: Query) -> list[Scored]:

@@ -90,3 +90,9 @@ def read(question: str) -> Cues:
     return Cues(question=question, text=t, years=years, kind=kind, unit=unit, change=bool(CHANGE.search(plain)),
                 target=bool(TARGET.search(t)), actual=bool(ACTUAL.search(t)), numeric=bool(NUMBER_ASK.search(t)),
                 textual=bool(TEXT_ASK.search(t)), terms=terms, grams=bigrams(terms))
+
+
+def asks_figure(c: Cues) -> bool:
+    """Whether a question asks for a figure: it says so (多少, 几, 比例…), or it names a kind of quantity
+    (资金, 收入…) without asking for words (什么, 哪些, 如何…)."""
+    return c.numeric or (bool(c.kind) and not c.textual)

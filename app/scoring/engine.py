@@ -12,7 +12,7 @@ from app.routes import Route
 from app.scoring.candidates import Candidate, DocView, candidates
 from app.scoring.cues import Cues, read
 from app.scoring.decide import Ranked, answer, rank
-from app.scoring.features import NAMES, asked_places, featurize
+from app.scoring.features import NAMES, asked_regions, featurize
 from app.scoring.labels import positives
 from app.scoring.model import PACKAGED, Group, ScorerModel, fit
 from core.answer import Answer, refusal
@@ -72,7 +72,7 @@ class ScoredRoute:
         return rank(self.model, cues, [c for c in cands if not c.features["place_absent"]])
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
-        unknown = [p for p in asked_places(question) if not src.mentioned(p)]
+        unknown = [p for p in asked_regions(question) if not src.mentioned(p)]
         if unknown:
             return refusal(question, f"没有任何已导入的报告提到“{unknown[0]}”", route=Route.SCORED)
         return answer(question, self.model, self.ranked(question, src, generation))
@@ -84,6 +84,7 @@ class ScoredRoute:
         todo = [e for e in examples if e.type in TRAINED_TYPES]
         for i, ex in enumerate(todo):
             _, cands = self.candidates(ex.question, src, generation)
+            cands = [c for c in cands if not c.features["place_absent"]]  # as ``ranked`` leaves them out
             pos = positives(ex, cands)
             if ex.type == "computed" and not pos:
                 continue  # worked out from several figures: not a look-up to learn from

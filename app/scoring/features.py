@@ -16,6 +16,7 @@ TARGET_NEAR = re.compile(r"目标|计划|预期|指标值|年初预算|预算数
 RATIO_NEAR = re.compile(r"的$|为$|占$|完成$|达到?$|率为?$")
 # a place or body the question names ("天河区", "漳平市民族与宗教事务局"): absent from a report, it is not that report
 PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|区|县|镇|乡|局|厅|委员会|委|办公室|中心|馆|站|院)(?=[\u4e00-\u9fff\d])")
+REGION_ENDS = ("省", "自治区", "市", "区", "县", "镇", "乡")
 KIND_OF = {"money": "money", "percent": "percent", "points": "percent", "score": "score", "count": "count",
            "duration": "count", "area": "other", "other": "other"}
 
@@ -31,7 +32,7 @@ NAMES = (
     "rule_pick", "table", "table_unit",
     "i_left", "i_win", "i_sent", "i_union", "i_miss", "gap_i_left", "gap_i_union", "g_win12", "g_win30",
     "i_win12", "phrase", "gap_phrase", "gap_i_win12",
-    "place_absent", "place_in_head", "canon_eq",
+    "place_absent", "place_in_head", "canon_eq", "body_absent", "region_absent_no_org", "ch_pct",
 )
 
 
@@ -40,10 +41,16 @@ def asked_places(question: str) -> list[str]:
     return [normalize(p.lstrip("年度的")) for p in PLACE.findall(question)]
 
 
+def asked_regions(question: str) -> list[str]:
+    """The regions among the places a question names ("闵行区", "茂名市"; not "全区", not "发改局")."""
+    return [p for p in asked_places(question) if len(p) >= 3 and p.endswith(REGION_ENDS)]
+
+
 def place_in(place: str, text_grams: frozenset[str]) -> bool:
-    """Whether a text mentions a place: most of its character pairs stand in it (泉州台商区 ~ 泉州台商投资区)."""
+    """Whether a text mentions a place: its first two characters and most of its character pairs stand in it
+    (泉州台商区 ~ 泉州台商投资区, 茂名市发改局 ~ 茂名市发展和改革局; not 闵行区 ~ 运行区)."""
     grams = bigrams(place)
-    return bool(grams) and len(grams & text_grams) / len(grams) >= 0.5
+    return bool(grams) and place[:2] in text_grams and len(grams & text_grams) / len(grams) >= 0.5
 
 
 def _frac(grams: frozenset[str], text: str) -> float:
@@ -68,6 +75,8 @@ def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] 
     """Fill ``c.features`` for every candidate of one question (some features compare candidates)."""
     q3 = _trigrams(re.sub(r"\s+", "", cues.terms))
     places = asked_places(cues.question)
+    regions = asked_regions(cues.question)
+    bodies = [p for p in places if p not in regions]
     asked_canon = canonical_metric(cues.terms.replace(" ", "")) if cues.terms.strip() else ""
     max_bm25 = max((c.bm25 for c in cands), default=0.0) or 1.0
     top_doc = cands[0].doc.id if cands else ""
@@ -110,6 +119,7 @@ def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] 
         f["ch_match"] = float(cues.change and is_change)
         f["ch_asked_not"] = float(cues.change and not is_change)
         f["ch_not_asked"] = float(not cues.change and is_change)
+        f["ch_pct"] = float(cues.change and is_change and kind == "percent")  # "增长了多少" mostly asks the rate
         is_target = (c.figure is not None and c.figure.kind == "target") or bool(TARGET_NEAR.search(left[-12:]))
         asks_target = cues.target and not cues.actual and bool(TARGET.search(cues.text))
         f["cand_target"] = float(is_target)
@@ -128,7 +138,12 @@ def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] 
         win = normalize(c.doc.text[max(0, c.quantity.start - 30):c.quantity.start])
         f["g_win12"], f["g_win30"] = _frac(g, win[-12:]), _frac(g, win)
         doc_grams = bigrams(normalize(c.doc.org + c.doc.title + c.doc.text))
-        f["place_absent"] = float(any(not place_in(p, doc_grams) for p in places))
+        region_absent = any(not place_in(p, doc_grams) for p in regions)
+        # a report that names its organisation and never the asked region is another region's report; one
+        # that names no organisation may still be it (a speech to "区人大" never says which district)
+        f["place_absent"] = float(region_absent and bool(c.doc.org))
+        f["region_absent_no_org"] = float(region_absent and not c.doc.org)
+        f["body_absent"] = float(any(not place_in(p, doc_grams) for p in bodies))
         f["place_in_head"] = float(bool(places) and all(p in normalize(c.doc.org + c.doc.title + c.doc.head)
                                                         for p in places))
         f["canon_eq"] = float(bool(asked_canon) and c.figure is not None and bool(c.figure.canonical)

@@ -81,6 +81,21 @@ class ScorerModel:
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")), names)
 
 
+@dataclass
+class Scorers:
+    """The fitted models the Assistant answers with: figures, and text (None: none could be fit)."""
+
+    figures: ScorerModel
+    text: ScorerModel | None = None
+
+
+def refuse_all(names: tuple[str, ...]) -> ScorerModel:
+    """A model that answers nothing (every probability is below its threshold)."""
+    d = len(names)
+    return ScorerModel(names, np.zeros(d), np.ones(d), np.zeros(d), 0.0, threshold=1.01,
+                       info={"refuses": "all"})
+
+
 def fit(groups: list[Group], *, names: tuple[str, ...] = NAMES, l2: float = 0.02, steps: int = 600,
         lr: float = 0.05, min_precision: float = 0.97, refusal_weight: float = 1.0) -> ScorerModel:
     """Fit weights by gradient descent on the conditional log-likelihood, then pick the answer threshold.

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.routes import Route
-from app.scoring.cues import Cues, read
+from app.scoring.cues import Cues, asks_figure, bigrams, normalize, read
+from app.scoring.features import asked_regions, place_in
 from app.scoring.labels import evidence_span
 from app.scoring.model import Group, ScorerModel, fit
 from app.scoring.passages import DATE, Passage, passages
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 PACKAGED = Path(__file__).with_name("text_scorer.json")
 L2 = 25.0  # strong shrinkage: a few dozen verified questions against many correlated features
 FOLDS = 5
+WRONG_COST = 1.0  # a quote that does not answer costs as much as a right one gains
 STRIP = " \t\r\n,，;；、|:：。"
 
 
@@ -114,13 +116,14 @@ def outcome(model: ScorerModel, g: Group, refuse: bool) -> tuple[float, bool, bo
 
 
 def best_threshold(outcomes: list[tuple[float, bool, bool]]) -> float:
-    """The P(top) threshold with the most right outcomes (answered right, or refused when it should be);
+    """The P(top) threshold with the best balance of outcomes: +1 for a right answer or a right refusal,
+    -WRONG_COST for a passage quoted that does not answer (or answers a question the reports cannot);
     the lowest such threshold, so that refusals stay for when nothing fits."""
-    best, best_ok = 0.0, -1
+    best, best_score = 0.0, float("-inf")
     for t in sorted({0.0} | {top for top, _, _ in outcomes}):
-        ok = sum((good if top >= t else no) for top, good, no in outcomes)
-        if ok > best_ok:
-            best, best_ok = t, ok
+        score = sum((1.0 if good else -WRONG_COST) if top >= t else float(no) for top, good, no in outcomes)
+        if score > best_score:
+            best, best_score = t, score
     return max(best - 1e-9, 0.0)
 
 
@@ -148,9 +151,8 @@ def cross_fit(groups: list[Group], refuse: list[bool], keys: list[str], l2: floa
 
 
 def asks_words(question: str) -> bool:
-    """Whether a question asks for words rather than a figure (as the figure route's cues read it)."""
-    cues = read(question)
-    return cues.textual and not cues.kind
+    """Whether a question asks for words rather than a figure (as the Assistant routes it)."""
+    return not asks_figure(read(question))
 
 
 class TextRoute:
@@ -185,13 +187,21 @@ class TextRoute:
         return self._cache[key]
 
     def ranked(self, question: str, src: Sources, generation: int) -> TextRanked:
+        """The passages by fitted probability, leaving out those that cannot be about what the question names:
+        a report that names its organisation and never the asked region, and a passage of a report of another
+        year that does not mention the asked year (as the figure route leaves out other regions' reports)."""
         cues, cands = self.candidates(question, src, generation)
+        elsewhere: dict[str, bool] = {}
+        cands = [c for c in cands if about(c, cues, elsewhere)]
         p, p_none = self.model.probabilities(rows(cands))
         for c, s in zip(cands, p, strict=True):
             c.score = float(s)
         return TextRanked(cues, sorted(cands, key=lambda c: -c.score), p_none)
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
+        unknown = [p for p in asked_regions(question) if not src.mentioned(p)]
+        if unknown:
+            return refusal(question, f"没有任何已导入的报告提到“{unknown[0]}”", route=Route.TEXT)
         return self._answer(question, self.ranked(question, src, generation))
 
     def _answer(self, question: str, r: TextRanked) -> Answer:
@@ -246,6 +256,21 @@ class TextRoute:
                 "parse": {"years": cues.years, "asks": asked_types(cues) or "-", "terms": cues.terms.split()},
                 "threshold": round(self.model.threshold, 4), "p_none": round(r.p_none, 4),
                 "candidates": out, "answer": ans.answer, "refused": ans.refused, "reason": ans.reason}
+
+
+def about(p: Passage, cues: Cues, elsewhere: dict[str, bool]) -> bool:
+    """Whether a passage can be about the region and year the question names (see ``TextRoute.ranked``);
+    ``elsewhere`` remembers, per report, whether it is another region's."""
+    doc = p.doc
+    if doc.id not in elsewhere:
+        regions = asked_regions(cues.question)
+        grams = bigrams(normalize(doc.org + doc.title + doc.text)) if doc.org and regions else frozenset()
+        elsewhere[doc.id] = any(not place_in(r, grams) for r in regions) if grams else False
+    if elsewhere[doc.id]:
+        return False
+    if cues.years and doc.year is not None and doc.year not in cues.years:
+        return any(str(y) in p.sentence or str(y) in p.text for y in cues.years)
+    return True
 
 
 def why_not(r: TextRanked) -> str:

@@ -179,3 +179,28 @@ def test_route_reads_its_model_from_disk(tmp_path: Path) -> None:
     path = tmp_path / "text.json"
     model.save(path)
     assert ScorerModel.load(path, NAMES).threshold == model.threshold
+
+
+def test_assistant_answers_words_through_the_text_route(corpus: tuple[Assistant, Sources, int]) -> None:
+    a, _, _ = corpus
+    ans = a.ask("某区水务局衔接资金项目存在的主要问题是什么？")
+    assert not ans.refused and ans.route == Route.TEXT, ans.reason
+    assert "项目前期论证不够充分" in ans.answer and ans.citations[0].doc == "project.txt"
+    assert ans.org == a.ask("某区水务局2022年的衔接资金用在了什么项目上？").org  # the quoted report's organisation
+    why = a.explain("某区水务局衔接资金项目存在的主要问题是什么？")
+    assert "passage" in why["candidates"][0]  # type: ignore[index]
+
+
+def test_scorers_without_a_text_model_refuse_text_questions(corpus: tuple[Assistant, Sources, int]) -> None:
+    """A fold whose training questions hold no text question must not answer text with the packaged model
+    (fit on the questions being scored); back on the packaged models it answers again."""
+    from app.scoring.model import Scorers
+
+    a, _, _ = corpus
+    question = "某区水务局衔接资金项目存在的主要问题是什么？"
+    a.use_scorer(Scorers(a.scored.model, None))
+    try:
+        assert a.ask(question).refused
+    finally:
+        a.use_scorer(None)
+    assert not a.ask(question).refused
