@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.citations import paginate
@@ -162,6 +162,21 @@ async def upload(assistant: AssistantDep, settings: SettingsDep,
 @api.get("/documents", response_model=list[DocumentOut], tags=["documents"], summary="List stored reports")
 def list_documents(assistant: AssistantDep) -> list[Any]:
     return [jsonable(d) for d in assistant.documents()]
+
+
+@api.get("/page", tags=["documents"], summary="A page of a stored PDF as an image, the quote highlighted",
+         response_class=Response, responses={200: {"content": {"image/png": {}}, "description": "the page"}})
+def page_image(assistant: AssistantDep, doc: Annotated[str, Query(max_length=500)],
+               page: Annotated[int, Query(ge=1, le=100000)],
+               quote: Annotated[str, Query(max_length=2000)] = "") -> Response:
+    """Page ``page`` of the stored PDF named ``doc`` (a citation's ``doc`` and ``page``) as a PNG, with ``quote``
+    (a citation's ``text``) highlighted where it stands on the page; 400 for a report that is not a PDF."""
+    from app.pageimage import render_page
+
+    info = assistant.store.get_document(doc)
+    if info is None:
+        raise NotFound(f"no document named {doc!r}; `GET /api/documents` lists them")
+    return Response(render_page(Path(info.path), page, quote), media_type="image/png")
 
 
 @api.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], summary="Delete a report")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html import escape
+from urllib.parse import urlencode
 
 from app.routes import label
 from core.answer import Answer, Citation
@@ -48,6 +49,9 @@ def sources_html(citations: list[Citation]) -> str:
     items = []
     for i, c in enumerate(citations, 1):
         where = escape(c.where)
+        if c.page and c.doc.lower().endswith(".pdf"):  # the page image, the quote highlighted on it
+            url = "/api/page?" + urlencode({"doc": c.doc, "page": c.page, "quote": c.text[:400]})
+            where += f" <a class='rq-page' href='{escape(url)}' target='_blank' rel='noopener'>查看原页</a>"
         items.append(f"<li><div class='rq-where'>[{i}] {where}</div>"
                      f"<div class='rq-quote'>{highlight(c)}</div></li>")
     return f"<div class='rq-sources'><div class='rq-h'>来源</div><ol>{''.join(items)}</ol></div>"
