@@ -402,7 +402,7 @@ class Assistant:
             self._fill_context(st, ans)
             return ans
         ans = self.text_route.answer(question, self._sources(st), st.generation)
-        if self.always_retrieve and not ans.retrieved:
+        if not ans.retrieved:  # what the text answer was chosen from, for the reader and the eval
             ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
         if self.settings.llm_url and not ans.refused:
             from app.backends.llm import ChatLLM
