@@ -310,6 +310,29 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="repair what is found
         raise typer.Exit(1)
 
 
+@cli.command("export")
+def export_cmd(path: Annotated[Path, typer.Argument(help="archive to write (.tar.gz)")]) -> None:
+    """Write the reports, vectors, uploads and feedback of the data directory to one archive."""
+    from vectorstore.archive import export_data
+
+    a = assistant()
+    done = export_data(a.store, a.chroma, a.settings, path)
+    out(f"exported {done.line()} to {path}")
+
+
+@cli.command("import")
+def import_cmd(path: Annotated[Path, typer.Argument(help="archive written by `reportqa export`")],
+               replace: Annotated[bool, typer.Option("--replace", help="replace the documents stored now")] = False,
+               ) -> None:
+    """Restore an archive into the data directory in one step (a bad archive changes nothing); stop the server
+    and any ingest first."""
+    from vectorstore.restore import import_data
+
+    a = assistant()
+    done = import_data(a.store, a.chroma, a.settings, path, replace=replace)
+    out(f"imported {done.line()} from {path.name}")
+
+
 @feedback_cli.command("export")
 def feedback_export(path: Annotated[Path, typer.Argument(help="gold JSONL file to write")]) -> None:
     """Export staff corrections from the web chat as gold lines for `reportqa eval`."""
