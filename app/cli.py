@@ -297,6 +297,20 @@ def serve(
 
 
 @cli.command()
+def mcp(
+    http: Annotated[bool, typer.Option("--http", help="serve streamable HTTP at http://HOST:PORT/mcp instead of "
+                                                      "stdio")] = False,
+    host: Annotated[str, typer.Option(help="address to bind with --http")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port with --http")] = 8765,
+) -> None:
+    """Serve reportqa to AI assistants over MCP (tools ask, lookup_figure, list_documents, explain); stdio by
+    default, for a client that starts `reportqa mcp` itself."""
+    from app.integrations.mcp_server import run
+
+    run(_Ctx.settings, http=http, host=host, port=port)
+
+
+@cli.command()
 def doctor(fix: Annotated[bool, typer.Option("--fix", help="repair what is found (while no ingest runs)")] = False,
            ) -> None:
     """Check that SQL, Chroma, the BM25 index and uploads agree; with --fix remove orphans and fill gaps."""

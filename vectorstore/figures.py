@@ -240,6 +240,11 @@ class FigureStore:
         """Release the database connections."""
         self._engine.dispose()
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (schema mapping included), for side tables kept in the same database."""
+        return self._engine
+
     def generation(self) -> int:
         """A counter bumped by every change; caches (the BM25 index) compare it to know they are stale."""
         with self._engine.connect() as conn:

@@ -1,0 +1,93 @@
+"""Follow-ups ("那2021年呢？", "和上年比呢？", "执行率呢？") made standalone against the conversation, by rules first;
+the turns are kept per session id in the SQL store, so any process serving the session sees them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vectorstore.conversations import ConversationLog, Turn
+
+if TYPE_CHECKING:
+    from app.pipeline import Assistant
+    from vectorstore.figures import FigureStore
+
+__all__ = ["Conversations", "Rewriter", "Turn", "leans_on_context", "resolve"]
+
+# History (oldest first) and the new question -> the standalone question, or None when it cannot say. The hook
+# for a chat model: it is asked only when the rules leave a question that leans on the conversation unchanged.
+Rewriter = Callable[[list[Turn], str], str | None]
+
+LAST_YEAR = r"(?:上年度|上一年度|上一年|上年|去年|前一年|同期|上年同期)"
+# "和上年比呢？", "与去年相比如何", "比上年增长了多少呢", "较上年呢"
+VS_LAST_YEAR = re.compile(rf"^(?:那么?|那)?(?:和|与|跟|同|比|较|相较于?|相比)?{LAST_YEAR}(?P<rest>.*?)[？?。]?$")
+CHANGE_WORD = re.compile(r"增长|增加|上升|提高|减少|下降|降低|变化|增减")
+ASKS = re.compile(r"(?:是多少|为多少|有多少|多少|是什么|是几|几)?[？?。！!]*$")
+LEANS = re.compile(r"^(?:那么?|它的?|其|该)|(?:呢|怎么样|如何|又是多少|又是)[？?]?$|^(?:和|与|跟|比|较)")
+
+
+def leans_on_context(question: str) -> bool:
+    """Whether a question reads as a follow-up ("…呢？", "那…", "它的…", "和…比") rather than on its own."""
+    return bool(LEANS.search(re.sub(r"\s+", "", question)))
+
+
+def vs_last_year(question: str, previous: str) -> str | None:
+    """ "和上年比呢？" after "2022年海珠区预算执行率是多少" -> "2022年海珠区预算执行率较上年变化多少" (the form the
+    figure route reads as a change against the year before); None when the question is not such a follow-up."""
+    m = VS_LAST_YEAR.match(re.sub(r"\s+", "", question))
+    if m is None:
+        return None
+    rest = re.sub(r"^(?:相)?比(?:较)?|呢$|怎么样$|如何$", "", m["rest"]).strip()
+    rest = re.sub(r"呢$|怎么样$|如何$", "", rest)
+    if rest and not CHANGE_WORD.search(rest):
+        return None  # "和上年的预算比呢" names something else: leave it to the other rules
+    word = CHANGE_WORD.search(rest)
+    stem = ASKS.sub("", previous.strip())
+    stem = re.split(rf"(?:较|比|与|和){LAST_YEAR}", stem)[0]
+    return f"{stem}较上年{word.group(0) if word else '变化'}多少" if stem else None
+
+
+def resolve(assistant: Assistant, history: list[Turn], question: str, rewriter: Rewriter | None = None) -> str:
+    """The standalone form of ``question`` after the turns in ``history`` (oldest first).
+
+    Rules first: a change against the year before ("和上年比呢？"), then year, organisation and metric replaced
+    or added from the previous question (``Assistant.followup``). When the rules leave a question that leans on
+    the conversation as it was, ``rewriter`` (a chat model, when one is configured) may rewrite it; None or no
+    rewriter keeps the question as asked.
+    """
+    question = question.strip()
+    if not history:
+        return question
+    previous = history[-1].resolved
+    out = vs_last_year(question, previous) or assistant.followup(question, previous)
+    if out == question and rewriter is not None and leans_on_context(question):
+        return (rewriter(history, question) or question).strip()
+    return out
+
+
+class Conversations:
+    """Conversation state per session id in the SQL store, plus how follow-ups are resolved against it."""
+
+    def __init__(self, store: FigureStore, *, rewriter: Rewriter | None = None, keep: int = 20) -> None:
+        self.log = ConversationLog(store, keep)
+        self.rewriter = rewriter
+
+    @staticmethod
+    def new_id() -> str:
+        """A fresh session id."""
+        return uuid.uuid4().hex
+
+    def history(self, session_id: str) -> list[Turn]:
+        return self.log.turns(session_id)
+
+    def resolve(self, assistant: Assistant, session_id: str, question: str) -> str:
+        """``question`` made standalone against the session's earlier turns."""
+        return resolve(assistant, self.history(session_id), question, self.rewriter)
+
+    def remember(self, session_id: str, asked: str, resolved: str) -> None:
+        self.log.add(session_id, asked, resolved)
+
+    def forget(self, session_id: str) -> int:
+        return self.log.forget(session_id)

@@ -1,0 +1,1 @@
+"""reportqa for other tools: an MCP server and LangChain components over the same answer pipeline."""
