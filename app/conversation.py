@@ -25,6 +25,8 @@ LAST_YEAR = r"(?:上年度|上一年度|上一年|上年|去年|前一年|同期
 VS_LAST_YEAR = re.compile(rf"^(?:那么?|那)?(?:和|与|跟|同|比|较|相较于?|相比)?{LAST_YEAR}(?P<rest>.*?)[？?。]?$")
 CHANGE_WORD = re.compile(r"增长|增加|上升|提高|减少|下降|降低|变化|增减")
 ASKS = re.compile(r"(?:是多少|为多少|有多少|多少|是什么|是几|几)?[？?。！!]*$")
+# a follow-up naming nothing the rules could put in ("那个呢？", "还有呢？"): a rule rewrite would make it the metric
+VAGUE = re.compile(r"^(?:那么?|那)?(?:这个|那个|这些|那些|个|它们?|这|还有|具体|其他|其它|别的|然后)(?:呢|怎么样|如何)?[？?]?$")
 LEANS = re.compile(r"^(?:那么?|它的?|其|该)|(?:呢|怎么样|如何|又是多少|又是)[？?]?$|^(?:和|与|跟|比|较)")
 
 
@@ -61,7 +63,8 @@ def resolve(assistant: Assistant, history: list[Turn], question: str, rewriter: 
     if not history:
         return question
     previous = history[-1].resolved
-    out = vs_last_year(question, previous) or assistant.followup(question, previous)
+    vague = VAGUE.match(re.sub(r"\s+", "", question)) is not None
+    out = question if vague else vs_last_year(question, previous) or assistant.followup(question, previous)
     if out == question and rewriter is not None and leans_on_context(question):
         return (rewriter(history, question) or question).strip()
     return out

@@ -13,13 +13,12 @@ from vectorstore.figures import FigureStore
 _md = sa.MetaData()
 turns_t = sa.Table(
     "conversation_turns", _md,
-    sa.Column("session_id", sa.String(100), primary_key=True),
-    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),  # 1, 2, … within the session
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),  # order of the turns
+    sa.Column("session_id", sa.String(100), nullable=False, index=True),
     sa.Column("asked", sa.Text, nullable=False),  # what the person typed
     sa.Column("resolved", sa.Text, nullable=False),  # the standalone question that was answered
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
-TRIES = 5  # attempts to append when another writer takes the same turn number
 
 
 @dataclass(frozen=True)
@@ -41,26 +40,21 @@ class ConversationLog:
     def turns(self, session_id: str, limit: int = 10) -> list[Turn]:
         """The last ``limit`` turns of a session, oldest first; [] for an unknown session."""
         q = (sa.select(turns_t.c.asked, turns_t.c.resolved).where(turns_t.c.session_id == session_id)
-             .order_by(turns_t.c.n.desc()).limit(limit))
+             .order_by(turns_t.c.id.desc()).limit(limit))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return [Turn(r.asked, r.resolved) for r in reversed(rows)]
 
     def add(self, session_id: str, asked: str, resolved: str) -> None:
-        """Append a turn (numbered after the session's last) and drop turns older than the last ``keep``."""
-        for attempt in range(TRIES):
-            try:
-                with self.engine.begin() as conn:
-                    last = conn.execute(sa.select(sa.func.max(turns_t.c.n))
-                                        .where(turns_t.c.session_id == session_id)).scalar() or 0
-                    conn.execute(turns_t.insert().values(session_id=session_id, n=last + 1, asked=asked,
-                                                         resolved=resolved, at=datetime.now(UTC)))
-                    conn.execute(turns_t.delete().where(turns_t.c.session_id == session_id,
-                                                        turns_t.c.n <= last + 1 - self.keep))
-                return
-            except sa.exc.IntegrityError:  # a concurrent turn of the same session took the number
-                if attempt == TRIES - 1:
-                    raise
+        """Append a turn and drop the session's turns older than its last ``keep``."""
+        with self.engine.begin() as conn:
+            conn.execute(turns_t.insert().values(session_id=session_id, asked=asked, resolved=resolved,
+                                                 at=datetime.now(UTC)))
+            old = (sa.select(turns_t.c.id).where(turns_t.c.session_id == session_id)
+                   .order_by(turns_t.c.id.desc()).offset(self.keep))
+            stale = [r.id for r in conn.execute(old).all()]
+            if stale:
+                conn.execute(turns_t.delete().where(turns_t.c.id.in_(stale)))
 
     def forget(self, session_id: str) -> int:
         """Delete a session's turns; returns how many there were."""

@@ -19,13 +19,13 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.citations import paginate
+from app.conversation import Conversations
 from app.pipeline import Assistant
 from app.web import chat_api as api_openai
 from app.web import uploads
 from app.web.deps import (
     AssistantDep,
     ConversationsDep,
-    ConversationStore,
     SettingsDep,
     jsonable,
     key_is_valid,
@@ -35,7 +35,7 @@ from app.web.feedback import FeedbackStore
 from app.web.guard import Guard
 from app.web.schemas import (
     STATUSES,
-    AnswerOut,
+    AskOut,
     AskRequest,
     ChatOut,
     ChatRequest,
@@ -76,22 +76,31 @@ def _status(exc: ReportQAError) -> int:
     return 400
 
 
-@api.post("/ask", response_model=AnswerOut, tags=["ask"], summary="Answer one standalone question")
-def ask(req: AskRequest, assistant: AssistantDep) -> dict[str, Any]:
-    """The exact figure with its evidence, or a refusal with a reason when the reports do not say."""
-    return paginate(assistant.ask(req.question.strip(), org=req.org, year=req.year), assistant.store).to_dict()
+@api.post("/ask", response_model=AskOut, tags=["ask"], summary="Answer one question")
+def ask(req: AskRequest, assistant: AssistantDep, conversations: ConversationsDep) -> dict[str, Any]:
+    """The exact figure with its evidence, or a refusal with a reason when the reports do not say. With a
+    ``session_id`` a follow-up ("那2021年呢？") is resolved against the session's earlier questions."""
+    if not req.session_id:
+        return paginate(assistant.ask(req.question.strip(), org=req.org, year=req.year), assistant.store).to_dict()
+    return _turn(assistant, conversations, req.session_id, req.question, req.org, req.year) | {
+        "session_id": req.session_id}
+
+
+def _turn(assistant: Assistant, conversations: Conversations, session: str, message: str, org: str | None,
+          year: int | None) -> dict[str, Any]:
+    """One turn of a session: resolved against its earlier turns, answered, and kept in the SQL store."""
+    message = message.strip()
+    question = conversations.resolve(assistant, session, message)
+    answer = paginate(assistant.ask(question, org=org, year=year), assistant.store)
+    conversations.remember(session, message, question)
+    return {**answer.to_dict(), "resolved_question": question}
 
 
 @api.post("/chat", response_model=ChatOut, tags=["ask"], summary="One turn of a conversation")
 def chat(req: ChatRequest, assistant: AssistantDep, conversations: ConversationsDep) -> dict[str, Any]:
-    """Follow-ups ("那2021年呢？") are rewritten against the previous question of the same conversation."""
+    """Follow-ups ("那2021年呢？") are rewritten against the earlier questions of the same conversation."""
     cid = req.conversation_id or conversations.new_id()
-    message = req.message.strip()
-    previous = conversations.previous(cid)
-    question = assistant.followup(message, previous) if previous else message
-    answer = paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
-    conversations.remember(cid, question)
-    return {**answer.to_dict(), "conversation_id": cid, "resolved_question": question}
+    return _turn(assistant, conversations, cid, req.message, req.org, req.year) | {"conversation_id": cid}
 
 
 def save_uploads(files: list[UploadFile], folder: Path) -> tuple[list[tuple[Path, str]], list[IngestResultOut]]:
@@ -289,7 +298,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
                               "See docs/api.md.")
     app.state.settings = settings
     app.state.assistant = assistant or Assistant(settings)
-    app.state.conversations = ConversationStore()
+    app.state.conversations = Conversations(app.state.assistant.store)
     app.state.feedback = FeedbackStore.from_settings(settings)
     short = [k for k in settings.keys if len(k) < settings.min_key_chars]
     if short:
@@ -308,7 +317,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
 
         keys = settings.keys
         auth = (lambda _user, password: key_is_valid(password, keys)) if keys else None
-        blocks = build_ui(app.state.assistant, feedback=app.state.feedback)
+        blocks = build_ui(app.state.assistant, feedback=app.state.feedback, conversations=app.state.conversations)
         app = gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=CSS, footer_links=["api"],
                                   auth_message="用户名任意，密码填写 API key" if keys else None)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.citations import paginate
-from app.web.deps import AssistantDep, resolve_followups
+from app.conversation import resolve
+from app.web.deps import AssistantDep, ConversationsDep, resolve_followups
 from app.web.schemas import ANSWER_EXAMPLE, QUESTION, CitationOut
 from core.answer import Answer
 from core.errors import BadInput, TooLong
@@ -53,6 +55,8 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     org: str | None = None
     year: int | None = Field(default=None, ge=1949, le=2200)
+    session_id: str | None = Field(default=None, max_length=100, description="optional conversation id: "
+                                   "follow-ups are resolved against the session's earlier questions, kept server-side")
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
         {"model": MODEL_ID, "messages": [{"role": "user", "content": QUESTION}]},
         {"model": MODEL_ID, "stream": True, "messages": [
@@ -131,9 +135,16 @@ def reply_text(answer: Answer) -> str:
     return text
 
 
-def _pieces(text: str) -> Iterator[str]:
-    """The reply in line-sized pieces, for streaming."""
-    yield from text.splitlines(keepends=True)
+STOPS = "，。；：、,;:！？!?\n"
+PIECE = re.compile(rf"[^{STOPS}]{{0,12}}[{STOPS}]|[^{STOPS}]{{1,12}}")
+
+
+def _pieces(answer: Answer) -> Iterator[str]:
+    """The reply for streaming: the answer text in clause-sized pieces (at most 12 characters before a stop),
+    then the formula, warning and source lines one by one."""
+    yield from PIECE.findall(answer.answer)
+    rest = reply_text(answer)[len(answer.answer):]
+    yield from rest.splitlines(keepends=True)
 
 
 def _usage(question: str, content: str) -> Usage:
@@ -155,7 +166,8 @@ def list_models() -> dict[str, Any]:
 @router.post("/chat/completions", response_model=ChatCompletionOut, summary="Ask, OpenAI style",
              responses={200: {"content": {"text/event-stream": {}},
                               "description": "JSON, or with stream=true server-sent events ending in [DONE]"}})
-async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep) -> Any:
+async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep,
+                           conversations: ConversationsDep) -> Any:
     """The last user message is the question; earlier user messages resolve follow-ups ("那2021年呢？").
 
     The reply content is the answer text plus a "来源" (sources) list; the structured citations are in
@@ -164,8 +176,15 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep) 
     questions = user_questions(req.messages)
 
     def answer() -> Answer:
-        return paginate(assistant.ask(resolve_followups(assistant, questions), org=req.org, year=req.year),
-                        assistant.store)
+        if not req.session_id:
+            return paginate(assistant.ask(resolve_followups(assistant, questions), org=req.org, year=req.year),
+                            assistant.store)
+        history = conversations.history(req.session_id)  # kept turns first; else the request's earlier turns
+        question = (resolve(assistant, history, questions[-1], conversations.rewriter) if history
+                    else resolve_followups(assistant, questions, conversations.rewriter))
+        ans = paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
+        conversations.remember(req.session_id, questions[-1], question)
+        return ans
 
     ans = await run_in_threadpool(answer)
     content = reply_text(ans)
@@ -181,7 +200,7 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep) 
     def events() -> Iterator[str]:
         yield _sse({**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
                                          "finish_reason": None}]})
-        for piece in _pieces(content):
+        for piece in _pieces(ans):
             yield _sse({**head, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
         yield _sse({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                     "citations": citations, "reportqa": ans.to_dict(), "usage": usage.model_dump()})

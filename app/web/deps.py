@@ -1,11 +1,8 @@
-"""FastAPI dependencies: settings, the shared Assistant, API-key auth and the follow-up conversation store."""
+"""FastAPI dependencies: settings, the shared Assistant, API-key auth and the conversations (follow-ups)."""
 
 from __future__ import annotations
 
 import secrets
-import threading
-import uuid
-from collections import OrderedDict
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
+from app.conversation import Conversations, Rewriter, Turn, resolve
 from app.pipeline import Assistant
 from core.config import Settings
 
@@ -29,9 +27,9 @@ def get_assistant(request: Request) -> Assistant:
     return assistant
 
 
-def get_conversations(request: Request) -> ConversationStore:
-    """The in-memory store of previous questions, for follow-ups in /api/chat."""
-    store: ConversationStore = request.app.state.conversations
+def get_conversations(request: Request) -> Conversations:
+    """Conversation turns per session id, kept in the SQL store (follow-ups in /api/chat, /api/ask, /v1)."""
+    store: Conversations = request.app.state.conversations
     return store
 
 
@@ -73,58 +71,24 @@ def require_key(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
 
 
-class ConversationStore:
-    """Bounded, thread-safe map conversation id -> the last (resolved) question; least recently used go first."""
-
-    def __init__(self, max_size: int = 1000) -> None:
-        self.max_size = max_size
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @staticmethod
-    def new_id() -> str:
-        """A fresh conversation id."""
-        return uuid.uuid4().hex
-
-    def previous(self, conversation_id: str) -> str | None:
-        """The last question asked in this conversation, or None for a new or forgotten one."""
-        with self._lock:
-            q = self._items.get(conversation_id)
-            if q is not None:
-                self._items.move_to_end(conversation_id)
-            return q
-
-    def remember(self, conversation_id: str, question: str) -> None:
-        """Record the resolved question of the latest turn, evicting the oldest conversation when full."""
-        with self._lock:
-            self._items[conversation_id] = question
-            self._items.move_to_end(conversation_id)
-            while len(self._items) > self.max_size:
-                self._items.popitem(last=False)
-
-
-ConversationsDep = Annotated[ConversationStore, Depends(get_conversations)]
-
-
-def resolve_followups(assistant: Assistant, questions: list[str]) -> str:
+def resolve_followups(assistant: Assistant, questions: list[str], rewriter: Rewriter | None = None) -> str:
     """Resolve a sequence of user turns into the standalone form of the last one.
 
     Args:
-        assistant: answers ``followup(question, previous_question)``.
+        assistant: reads the questions (``app.conversation.resolve``).
         questions: the user turns, oldest first; must not be empty.
+        rewriter: asked when the rules leave a follow-up as it was (a chat model, when configured).
 
     Returns:
         The last question rewritten against the turns before it ("那2021年呢？" -> "2021年…").
     """
-    resolved = questions[0]
-    for q in questions[1:]:
-        resolved = assistant.followup(q, resolved)
-    return resolved
+    history: list[Turn] = []
+    for q in questions[:-1]:
+        history.append(Turn(q, resolve(assistant, history, q, rewriter)))
+    return resolve(assistant, history, questions[-1], rewriter)
 
 
 def jsonable(obj: Any) -> Any:

@@ -82,10 +82,31 @@ def warnings_html(warnings: list[str]) -> str:
     return "<div class='rq-warn'>" + "".join(f"<div>⚠ {escape(w)}</div>" for w in warnings) + "</div>"
 
 
+PATHS = {"table": "数字表", "passage": "原文段落", "computed": "计算", "model": "模型", "none": "未作答"}
+
+
+def answer_path(route: str) -> str:
+    """Which path answered (``Answer.route`` -> table / passage / computed / model / none)."""
+    if "llm" in route or "model" in route:
+        return "model"
+    if route == "computed":
+        return "computed"
+    if route in ("text", "naive"):
+        return "passage"
+    return "none" if route == "refusal" else "table"
+
+
+def path_html(answer: Answer) -> str:
+    path = "none" if answer.refused else answer_path(answer.route)
+    return f"<div class='rq-path' data-path='{path}'>回答途径：{PATHS[path]}（{path}）</div>"
+
+
 def answer_html(answer: Answer, *, asked: str | None = None) -> str:
-    """The whole chat reply: card, warnings, sources; ``asked`` notes how a follow-up was understood."""
+    """The whole chat reply: card, the path that answered, warnings (guard notes), sources; ``asked`` notes how a
+    follow-up was understood."""
     note = f"<div class='rq-asked'>按“{escape(asked)}”理解</div>" if asked else ""
-    return note + card_html(answer) + warnings_html(answer.warnings) + sources_html(answer.citations)
+    return (note + card_html(answer) + path_html(answer) + warnings_html(answer.warnings)
+            + sources_html(answer.citations))
 
 
 CSS = """
@@ -107,4 +128,5 @@ CSS = """
 .rq-quote mark{background:#fde047;color:#000;padding:0 2px;border-radius:2px}
 .rq-h{font-weight:600}
 .rq-asked{color:#64748b;font-size:.85em;margin-bottom:4px}
+.rq-path{color:#475569;font-size:.85em;margin:4px 0}
 """

@@ -56,7 +56,10 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=1000)
     org: str | None = Field(default=None, description="organisation filter, e.g. 广州市海珠区应急管理局")
     year: int | None = Field(default=None, ge=1949, le=2200, description="report year filter")
-    model_config = ConfigDict(json_schema_extra={"examples": [{"question": QUESTION}]})
+    session_id: str | None = Field(default=None, max_length=100, description="optional conversation id: the "
+                                   "question is resolved against the session's earlier questions and kept")
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"question": QUESTION}, {"question": "那2021年呢？", "session_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b"}]})
 
 
 class CitationOut(BaseModel):
@@ -93,6 +96,13 @@ class AnswerOut(BaseModel):
     warnings: list[str] = []
     latency_ms: float = 0.0
     model_config = ConfigDict(json_schema_extra={"examples": [ANSWER_EXAMPLE]})
+
+
+class AskOut(AnswerOut):
+    """The answer; with a ``session_id`` in the request also the session and the question actually asked."""
+
+    session_id: str | None = None
+    resolved_question: str | None = None
 
 
 class ChatRequest(BaseModel):

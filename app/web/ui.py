@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from app.citations import paginate
+from app.conversation import Conversations
 from app.web import uploads as stored
 from app.web.feedback import FeedbackStore
 from app.web.render import CSS, answer_html
@@ -63,35 +64,40 @@ def _stream_text(text: str, steps: int = 8) -> Iterator[str]:
         yield text[:end]
 
 
-def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None) -> gr.Blocks:
-    """The web chat over ``assistant``; ratings go to ``feedback`` (data_dir/feedback.sqlite3 by default)."""
+def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None,
+             conversations: Conversations | None = None) -> gr.Blocks:
+    """The web chat over ``assistant``; ratings go to ``feedback`` (data_dir/feedback.sqlite3 by default), each
+    chat's turns to ``conversations`` (the SQL store's, by default) so follow-ups resolve in any worker."""
     store = feedback or FeedbackStore.from_settings(assistant.settings)
+    talks = conversations or Conversations(assistant.store)
     uploads = assistant.settings.data_dir / "uploads"
 
     def respond(message: str, history: list[Any], org: str, year: str, turns: dict[str, Any],
-                previous: str) -> Iterator[tuple[Any, ...]]:
+                session: str) -> Iterator[tuple[Any, ...]]:
         message = (message or "").strip()
         if not message:
-            yield history, turns, previous, ""
+            yield history, turns, session, ""
             return
+        session = session or talks.new_id()  # this chat's turns live in the SQL store under this id
         history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": "正在查找…"}]
-        yield history, turns, previous, ""
+        yield history, turns, session, ""
         try:
-            question = assistant.followup(message, previous) if previous else message
+            question = talks.resolve(assistant, session, message)
             answer = paginate(assistant.ask(question, org=org or None, year=int(year) if year else None),
                               assistant.store)
+            talks.remember(session, message, question)
         except ReportQAError as exc:
             history[-1] = {"role": "assistant", "content": f"出错了：{exc}"}
-            yield history, turns, previous, ""
+            yield history, turns, session, ""
             return
         for part in _stream_text(answer.answer):
             history[-1] = {"role": "assistant", "content": part}
-            yield history, turns, previous, ""
+            yield history, turns, session, ""
             time.sleep(0.02)
         history[-1] = {"role": "assistant",
                        "content": answer_html(answer, asked=question if question != message else None)}
         turns = {**turns, str(len(history) - 1): {"question": question, "answer": answer.to_dict()}}
-        yield history, turns, question, ""
+        yield history, turns, session, ""
 
     def rate(data: gr.LikeData, turns: dict[str, Any]) -> str:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
@@ -150,7 +156,7 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None) -> 
     with gr.Blocks(title="reportqa · 绩效报告问答") as demo:
         gr.Markdown("## 绩效报告问答\n答案只取自已导入的报告，每个数字都附出处；报告里没有的，会直说没有。")
         turns = gr.State({})
-        previous = gr.State("")
+        session = gr.State("")
         with gr.Tab("问答"):
             with gr.Row():
                 org_dd = gr.Dropdown(orgs, value=ALL, label="单位/部门", elem_id="org-filter")
@@ -179,10 +185,10 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None) -> 
                 del_btn = gr.Button("删除", variant="stop", scale=1)
             deleted = gr.Markdown()
 
-        ask_io = ([box, chatbot, org_dd, year_dd, turns, previous], [chatbot, turns, previous, box])
+        ask_io = ([box, chatbot, org_dd, year_dd, turns, session], [chatbot, turns, session, box])
         box.submit(respond, *ask_io)
         send.click(respond, *ask_io)
-        clear.click(lambda: ([], {}, "", ""), None, [chatbot, turns, previous, rated])
+        clear.click(lambda: ([], {}, "", ""), None, [chatbot, turns, session, rated])
         chatbot.like(rate, [turns], [rated])
         corr_btn.click(correct, [corr, evid, turns], [rated, corr, evid])
         ingest_btn.click(upload, [files], [results, org_dd, year_dd, docs, doc_dd])

@@ -65,25 +65,25 @@ def test_streamable_http_client_tools_and_followups(assistant: Assistant) -> Non
     from app.integrations.mcp_server import HTTP_PATH, http_app
 
     app = http_app(assistant.settings, assistant, Conversations(assistant.store))
+
+    async def talk(url: str) -> None:
+        async with Client(url + HTTP_PATH) as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            assert set(tools) >= TOOLS and "question" in tools["ask"].input_schema["properties"]
+            assert_cited_98_15(await client.call_tool("ask", {"question": Q}))
+            assert_cited_98_15(await client.call_tool("lookup_figure", {"metric": "预算执行率", "org": "海珠区",
+                                                                        "year": 2022}))
+            first = await client.call_tool("ask", {"question": Q, "session_id": "mcp-s1"})
+            assert first.structured_content["value"] == 98.15
+            then = (await client.call_tool("ask", {"question": "那2021年呢？", "session_id": "mcp-s1"}))
+            out = then.structured_content
+            assert out["resolved_question"] == "2021年海珠区预算执行率是多少" and out["refused"] is True
+            assert out["citations"] == [] and out["value"] is None
+            why = (await client.call_tool("explain", {"question": Q})).structured_content
+            assert why["candidates"] and not why["refused"]
+
     for url in _run(app):
-
-        async def talk() -> None:
-            async with Client(url + HTTP_PATH) as client:
-                tools = {t.name: t for t in (await client.list_tools()).tools}
-                assert set(tools) >= TOOLS and "question" in tools["ask"].input_schema["properties"]
-                assert_cited_98_15(await client.call_tool("ask", {"question": Q}))
-                assert_cited_98_15(await client.call_tool("lookup_figure", {"metric": "预算执行率", "org": "海珠区",
-                                                                            "year": 2022}))
-                first = await client.call_tool("ask", {"question": Q, "session_id": "mcp-s1"})
-                assert first.structured_content["value"] == 98.15
-                then = (await client.call_tool("ask", {"question": "那2021年呢？", "session_id": "mcp-s1"}))
-                out = then.structured_content
-                assert out["resolved_question"] == "2021年海珠区预算执行率是多少" and out["refused"] is True
-                assert out["citations"] == [] and out["value"] is None
-                why = (await client.call_tool("explain", {"question": Q})).structured_content
-                assert why["candidates"] and not why["refused"]
-
-        anyio.run(talk)
+        anyio.run(talk, url)
 
 
 def test_http_requires_a_key_when_keys_are_configured(assistant: Assistant) -> None:

@@ -7,9 +7,9 @@ import json
 import httpx
 import openai
 import pytest
+from fastapi.testclient import TestClient
 
 from app.web.api import check_bind, is_loopback
-from app.web.deps import ConversationStore
 from app.web.feedback import FeedbackStore
 from core.config import Settings
 from core.errors import ReportQAError
@@ -75,13 +75,19 @@ def test_chat_resolves_followup_against_previous_turn(live: Live) -> None:
     assert fresh["conversation_id"] != cid and fresh["resolved_question"] == "那2021年呢？"
 
 
-def test_conversation_store_is_bounded() -> None:
-    store = ConversationStore(max_size=2)
-    store.remember("a", "qa")
-    store.remember("b", "qb")
-    assert store.previous("a") == "qa"  # touches a: b is now the oldest
-    store.remember("c", "qc")
-    assert store.previous("b") is None and store.previous("a") == "qa" and len(store) == 2
+def test_ask_with_a_session_resolves_followups_in_any_app(live: Live) -> None:
+    from app.web.api import create_app
+
+    first = post(live, "/api/ask", {"question": Q, "session_id": "rest-s1"}).json()
+    assert first["value"] == 98.15 and first["session_id"] == "rest-s1" and first["resolved_question"] == Q
+    # the turns are in the SQL store: another app over the same data (another worker, a restart) continues
+    other = TestClient(create_app(live.settings, ui=False))
+    second = other.post("/api/ask", json={"question": "那2021年呢？", "session_id": "rest-s1"}).json()
+    assert second["resolved_question"] == "2021年海珠区预算执行率是多少" and second["refused"] is True
+    third = post(live, "/api/ask", {"question": "和上年比呢？", "session_id": "rest-s1"}).json()
+    assert third["resolved_question"] == "2021年海珠区预算执行率较上年变化多少"
+    plain = post(live, "/api/ask", {"question": "那2021年呢？"}).json()
+    assert plain["question"] == "那2021年呢？" and plain.get("session_id") is None
 
 
 def client(live: Live, key: str = "unused") -> openai.OpenAI:
@@ -109,6 +115,25 @@ def test_openai_client_streaming(live: Live) -> None:
     last = chunks[-1]
     assert last.choices[0].finish_reason == "stop"
     assert (last.model_extra or {})["citations"][0]["doc"] == HAIZHU
+
+
+def test_openai_stream_sends_the_answer_in_pieces_then_the_sources(live: Live) -> None:
+    stream = client(live).chat.completions.create(model="reportqa", stream=True,
+                                                  messages=[{"role": "user", "content": Q}])
+    pieces = [ch.choices[0].delta.content or "" for ch in stream if ch.choices]
+    before = pieces[:next(i for i, p in enumerate(pieces) if "来源" in p)]  # the answer, before its sources
+    assert "98.15%" in "".join(before) and len([p for p in before if p.strip()]) >= 3
+    assert all(len(p) <= 13 for p in before)  # clause-sized pieces, not the whole answer at once
+
+
+def test_openai_session_id_keeps_the_conversation_server_side(live: Live) -> None:
+    c = client(live)
+    c.chat.completions.create(model="reportqa", messages=[{"role": "user", "content": Q}],
+                              extra_body={"session_id": "openai-s1"})
+    resp = c.chat.completions.create(model="reportqa", messages=[{"role": "user", "content": "那2021年呢？"}],
+                                     extra_body={"session_id": "openai-s1"})
+    extra = resp.model_extra or {}
+    assert extra["reportqa"]["question"] == "2021年海珠区预算执行率是多少" and extra["reportqa"]["refused"] is True
 
 
 def test_openai_stream_is_sse_ending_in_done(live: Live) -> None:

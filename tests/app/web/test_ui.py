@@ -41,6 +41,16 @@ def test_figure_card_and_refusal() -> None:
     assert "报告中未找到答案" in no and "没有2021年的报告" in no and "rq-card" not in no
 
 
+def test_path_label_names_the_route_that_answered() -> None:
+    from app.web.render import answer_path
+
+    assert [answer_path(r) for r in ("figure", "scored", "comparison", "computed", "text", "text+llm", "model")] == [
+        "table", "table", "table", "computed", "passage", "model", "model"]
+    html = answer_html(Answer(question="q", answer="一是…", route="text", warnings=["模型答案中的数字未通过核对"]))
+    assert "回答途径：原文段落（passage）" in html and "⚠ 模型答案中的数字未通过核对" in html
+    assert "未作答（none）" in answer_html(refusal("q", "没有"))
+
+
 def test_examples_follow_the_catalog() -> None:
     qs = example_questions([(None, None), ("甲局", 2022), ("乙局", 2020)])
     assert "2022年甲局预算执行率是多少" in qs and any("谁的" in q for q in qs)
@@ -68,10 +78,18 @@ def test_web_chat_answers_uploads_and_cites(live_ui: Live, tmp_path: Path) -> No
             sources = page.locator("#chat .rq-sources").last
             expect(sources).to_contain_text("001_097af92d10472f3b.txt")
             expect(sources.locator("mark").first).to_contain_text("98.15%")
+            expect(page.locator("#chat .rq-path").last).to_contain_text("数字表（table）")
             page.screenshot(path=str(ARTIFACTS / "ui_chat.png"), full_page=True)
 
             page.locator("#chat button[aria-label=Like]").last.click()
             expect(page.locator("#feedback-status")).to_contain_text("已记录")
+
+            page.locator("#question textarea").fill("那2021年呢？")  # resolved against the turn kept in SQL
+            page.locator("#ask").click()
+            expect(page.locator("#chat .rq-asked").last).to_contain_text("2021年海珠区预算执行率是多少",
+                                                                       timeout=30_000)
+            expect(page.locator("#chat .rq-path").last).to_contain_text("未作答（none）")
+            page.screenshot(path=str(ARTIFACTS / "ui_followup.png"), full_page=True)
 
             page.get_by_role("tab", name="文档").click()
             page.locator("#upload input[type=file]").set_input_files([str(report)])
