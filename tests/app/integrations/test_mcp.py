@@ -11,8 +11,7 @@ import anyio
 import pytest
 
 from app.pipeline import Assistant
-from core.config import Settings
-from tests.app.conftest import SAMPLES, _run
+from tests.app.conftest import _run
 
 Q = "2022年海珠区预算执行率是多少"
 HAIZHU = "001_097af92d10472f3b.txt"
@@ -35,18 +34,16 @@ def assert_cited_98_15(result: Any) -> None:
 
 
 @pytest.mark.slow
-def test_stdio_client_spawns_reportqa_mcp_and_gets_a_cited_answer(e5_settings: Settings) -> None:
+def test_stdio_client_spawns_reportqa_mcp_and_gets_a_cited_answer(e5_assistant: Assistant) -> None:
     """The real pipeline as shipped: e5 embedder, `reportqa mcp` started by the SDK's stdio client."""
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
-    a = Assistant(e5_settings)
-    assert [r.status for r in a.ingest(sorted(SAMPLES.glob("*.txt")))] == ["added", "added"]
-    a.close()
-    env = {"REPORTQA_MODELS_PATH": str(e5_settings.models_dir), "HF_HUB_OFFLINE": "1",
+    settings = e5_assistant.settings
+    env = {"REPORTQA_MODELS_PATH": str(settings.models_dir), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "REPORTQA_EMBEDDER": "e5-small"}
     params = StdioServerParameters(command=reportqa_command(), env=env, cwd=os.getcwd(),
-                                   args=["--data-dir", str(e5_settings.data_dir), "mcp"])
+                                   args=["--data-dir", str(settings.data_dir), "mcp"])
 
     async def talk() -> None:
         async with Client(params, read_timeout_seconds=120) as client:
