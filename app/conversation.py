@@ -12,9 +12,10 @@ from vectorstore.conversations import ConversationLog, Turn
 
 if TYPE_CHECKING:
     from app.pipeline import Assistant
+    from core.config import Settings
     from vectorstore.figures import FigureStore
 
-__all__ = ["Conversations", "Rewriter", "Turn", "leans_on_context", "resolve"]
+__all__ = ["Conversations", "Rewriter", "Turn", "leans_on_context", "resolve", "rewriter_for"]
 
 # History (oldest first) and the new question -> the standalone question, or None when it cannot say. The hook
 # for a chat model: it is asked only when the rules leave a question that leans on the conversation unchanged.
@@ -70,12 +71,23 @@ def resolve(assistant: Assistant, history: list[Turn], question: str, rewriter: 
     return out
 
 
+def rewriter_for(settings: Settings) -> Rewriter | None:
+    """The rewriter the settings configure: None (rules only) until a chat model is wired in here, as a function
+    of (history, question) returning the standalone question, or None when it cannot say."""
+    return None
+
+
 class Conversations:
     """Conversation state per session id in the SQL store, plus how follow-ups are resolved against it."""
 
     def __init__(self, store: FigureStore, *, rewriter: Rewriter | None = None, keep: int = 20) -> None:
         self.log = ConversationLog(store, keep)
         self.rewriter = rewriter
+
+    @classmethod
+    def for_assistant(cls, assistant: Assistant) -> Conversations:
+        """The conversations in ``assistant``'s SQL store, with the rewriter its settings configure."""
+        return cls(assistant.store, rewriter=rewriter_for(assistant.settings))
 
     @staticmethod
     def new_id() -> str:

@@ -118,7 +118,7 @@ def run(settings: Settings, *, http: bool = False, host: str = "127.0.0.1", port
     from app.pipeline import Assistant
 
     assistant = Assistant(settings)
-    conversations = Conversations(assistant.store)
+    conversations = Conversations.for_assistant(assistant)
     if not http:
         import anyio
 

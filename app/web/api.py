@@ -298,7 +298,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
                               "See docs/api.md.")
     app.state.settings = settings
     app.state.assistant = assistant or Assistant(settings)
-    app.state.conversations = Conversations(app.state.assistant.store)
+    app.state.conversations = Conversations.for_assistant(app.state.assistant)
     app.state.feedback = FeedbackStore.from_settings(settings)
     short = [k for k in settings.keys if len(k) < settings.min_key_chars]
     if short:

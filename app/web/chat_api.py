@@ -177,8 +177,8 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep,
 
     def answer() -> Answer:
         if not req.session_id:
-            return paginate(assistant.ask(resolve_followups(assistant, questions), org=req.org, year=req.year),
-                            assistant.store)
+            question = resolve_followups(assistant, questions, conversations.rewriter)
+            return paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
         history = conversations.history(req.session_id)  # kept turns first; else the request's earlier turns
         question = (resolve(assistant, history, questions[-1], conversations.rewriter) if history
                     else resolve_followups(assistant, questions, conversations.rewriter))

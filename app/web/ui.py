@@ -69,7 +69,7 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None,
     """The web chat over ``assistant``; ratings go to ``feedback`` (data_dir/feedback.sqlite3 by default), each
     chat's turns to ``conversations`` (the SQL store's, by default) so follow-ups resolve in any worker."""
     store = feedback or FeedbackStore.from_settings(assistant.settings)
-    talks = conversations or Conversations(assistant.store)
+    talks = conversations or Conversations.for_assistant(assistant)
     uploads = assistant.settings.data_dir / "uploads"
 
     def respond(message: str, history: list[Any], org: str, year: str, turns: dict[str, Any],
