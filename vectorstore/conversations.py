@@ -4,7 +4,7 @@ processes and restarts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -17,7 +17,7 @@ turns_t = sa.Table(
     sa.Column("session_id", sa.String(100), nullable=False, index=True),
     sa.Column("asked", sa.Text, nullable=False),  # what the person typed
     sa.Column("resolved", sa.Text, nullable=False),  # the standalone question that was answered
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
 
@@ -30,10 +30,10 @@ class Turn:
 
 
 class ConversationLog:
-    """The last ``keep`` turns of every session, in the same database as the reports."""
+    """The last ``keep`` turns of every session (for ``max_age``), in the same database as the reports."""
 
-    def __init__(self, store: FigureStore, keep: int = 20) -> None:
-        self.engine, self.keep = store.engine, keep
+    def __init__(self, store: FigureStore, keep: int = 20, max_age: timedelta = timedelta(days=30)) -> None:
+        self.engine, self.keep, self.max_age = store.engine, keep, max_age
         with self.engine.begin() as conn:
             _md.create_all(conn, checkfirst=True)
 
@@ -46,10 +46,12 @@ class ConversationLog:
         return [Turn(r.asked, r.resolved) for r in reversed(rows)]
 
     def add(self, session_id: str, asked: str, resolved: str) -> None:
-        """Append a turn and drop the session's turns older than its last ``keep``."""
+        """Append a turn; drop the session's turns older than its last ``keep`` and every turn older than
+        ``max_age`` (conversations nobody continued)."""
+        now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            conn.execute(turns_t.insert().values(session_id=session_id, asked=asked, resolved=resolved,
-                                                 at=datetime.now(UTC)))
+            conn.execute(turns_t.insert().values(session_id=session_id, asked=asked, resolved=resolved, at=now))
+            conn.execute(turns_t.delete().where(turns_t.c.at < now - self.max_age))
             old = (sa.select(turns_t.c.id).where(turns_t.c.session_id == session_id)
                    .order_by(turns_t.c.id.desc()).offset(self.keep))
             stale = [r.id for r in conn.execute(old).all()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime, timedelta
 
 from tests.vectorstore.conftest import StoreTarget
 from vectorstore.conversations import ConversationLog, Turn
@@ -20,6 +21,19 @@ def test_turns_in_order_per_session_and_bounded(store: FigureStore) -> None:
     assert log.turns("s1", limit=1) == [Turn("asked 4", "resolved 4")]
     assert log.turns("s2") == [Turn("other", "other resolved")] and log.turns("nobody") == []
     assert log.forget("s1") == 3 and log.turns("s1") == []
+
+
+def test_turns_of_abandoned_conversations_expire(store: FigureStore) -> None:
+    import sqlalchemy as sa
+
+    from vectorstore.conversations import turns_t
+
+    log = ConversationLog(store, max_age=timedelta(days=30))
+    log.add("old", "q", "q")
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(turns_t).values(at=datetime.now(UTC) - timedelta(days=31)))
+    log.add("new", "q2", "q2")
+    assert log.turns("old") == [] and log.turns("new") == [Turn("q2", "q2")]
 
 
 def test_turns_outlive_the_store_object_and_the_process(store_target: StoreTarget) -> None:
