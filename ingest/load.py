@@ -20,6 +20,8 @@ __all__ = ["SUPPORTED", "decode", "load_document", "load_pages", "read_text"]
 
 def _read_bytes(path: Path) -> bytes:
     if not path.exists():
+        if path.is_symlink():
+            raise BadInput(f"{path}: a symbolic link to nothing readable (it loops or its target is gone)")
         raise BadInput(f"{path}: file not found; check the path and try again")
     if not path.is_file():
         raise BadInput(f"{path}: not a regular file; pass a report file or a folder to ingest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,12 +43,18 @@ class IngestResult:
 
 def skipped(paths: list[Path]) -> list[IngestResult]:
     """The files inside named folders that ``expand`` leaves out, each with why: its type is not one a loader
-    reads (hidden files, such as ".DS_Store", aside); and a named folder holding no report at all."""
+    reads, or it is no regular file (a looping or dangling link, a pipe; hidden files, such as ".DS_Store",
+    aside); and a named folder holding no report at all."""
     out: list[IngestResult] = []
     for p in paths:
         if not p.is_dir():
             continue
-        files = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f.relative_to(p)))
+        entries = sorted(f for f in p.rglob("*") if not _hidden(f.relative_to(p)))
+        files = [f for f in entries if f.is_file()]
+        for f in entries:
+            if not f.is_file() and not f.is_dir():
+                out.append(IngestResult(f.relative_to(p).as_posix(), "skipped", "not a regular file (a link that "
+                                        "loops or points nowhere, a pipe or a device)"))
         for f in files:
             if f.suffix.lower() not in SUPPORTED:
                 kind = f"'{f.suffix}'" if f.suffix else "no extension"
@@ -79,8 +86,8 @@ def expand(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 def _named(message: str, path: Path, name: str) -> str:
-    """An error message naming the document, not the server path of its file."""
-    for shown in (str(path.resolve()), str(path)):
+    """An error message naming the document, not the server path of its file (a link that loops included)."""
+    for shown in sorted({os.path.realpath(path), os.path.abspath(path), str(path)}, key=len, reverse=True):
         message = message.replace(shown, name)
     return message
 
@@ -192,7 +199,7 @@ def ingest_paths(paths: list[Path], store: FigureStore, chroma: ChromaStore, *,
     for i, (f, name) in enumerate(files):
         if progress:
             progress(i, len(files), name)
-        if name in seen and seen[name].resolve() != f.resolve():
+        if name in seen and os.path.realpath(seen[name]) != os.path.realpath(f):
             results.append(IngestResult(name, "error", f"{name}: another file of this batch has the same name "
                                         f"({seen[name]}); ingest their common folder to keep both"))
             continue
