@@ -233,7 +233,7 @@ def rewrite_followup(question: str, previous: Query, catalog: list[CatalogEntry]
     cur = parse(body, catalog or [], lexicon)
     org_text = cur.org_mentions[0] if cur.org_mentions else (cur.unknown_org or "")
     metric = strip_edges(w.followup_tail.sub("", cur.metric_text))
-    if metric and (org_text or cur.years):
+    if metric and (org_text or not previous.org_mentions) and (cur.years or not previous.year_mentions):
         return body if lead else question  # it names everything itself
     if not lead and not w.followup_end.search(q):
         return question

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.conversation import Conversations, Turn, leans_on_context, resolve, vs_last_year
+from app.conversation import Conversations, Turn, leans_on_context, resolve, vs_year
 from app.pipeline import Assistant
 
 Q = "2022年海珠区预算执行率是多少"
@@ -24,11 +24,25 @@ def test_rules_replace_year_org_and_metric(assistant: Assistant) -> None:
     assert resolve(assistant, h, "2020年广州市应急管理局预算执行率是多少") == "2020年广州市应急管理局预算执行率是多少"
 
 
-def test_vs_last_year_only_for_a_change_against_last_year() -> None:
-    assert vs_last_year("与去年相比如何", "2022年海珠区年初预算是多少") == "2022年海珠区年初预算较上年变化多少"
-    assert vs_last_year("和上年的预算比呢", Q) is None
-    assert vs_last_year("那2021年呢？", Q) is None
-    assert vs_last_year("和上年比呢？", "2022年海珠区预算执行率较上年变化多少") == "2022年海珠区预算执行率较上年变化多少"
+def test_changes_against_last_year_or_a_named_year(assistant: Assistant) -> None:
+    h = turns(Q)
+    assert resolve(assistant, h, "同比呢？") == "2022年海珠区预算执行率较上年变化多少"
+    assert resolve(assistant, h, "和去年相比怎么样") == "2022年海珠区预算执行率较上年变化多少"
+    assert resolve(assistant, h, "上年相比呢") == "2022年海珠区预算执行率较上年变化多少"
+    assert resolve(assistant, h, "和2021年比呢？") == "2022年海珠区预算执行率较2021年变化多少"
+    assert assistant.parse("2022年海珠区预算执行率较2021年变化多少").op == "diff_years"  # read as computed
+    assert vs_year("与去年相比如何", "2022年海珠区年初预算是多少") == "2022年海珠区年初预算较上年变化多少"
+    assert vs_year("和上年的预算比呢", Q) is None
+    assert vs_year("那2021年呢？", Q) is None
+    assert vs_year("和上年比呢？", "2022年海珠区预算执行率较上年变化多少") == "2022年海珠区预算执行率较上年变化多少"
+
+
+def test_years_counted_from_the_previous_question(assistant: Assistant) -> None:
+    h = turns(Q)
+    assert resolve(assistant, h, "那去年呢？") == "2021年海珠区预算执行率是多少"
+    assert resolve(assistant, h, "上一年的年初预算呢？") == "2021年海珠区年初预算是多少"
+    assert resolve(assistant, h, "前年呢") == "2020年海珠区预算执行率是多少"
+    assert resolve(assistant, turns("海珠区预算执行率是多少"), "去年呢？") == "去年呢？"  # no year to count from
 
 
 def test_rewriter_is_asked_only_when_the_rules_leave_a_follow_up_unchanged(assistant: Assistant) -> None:
