@@ -88,7 +88,7 @@ class HashEmbedder:
     def _vec(text: str) -> list[float]:
         v = np.zeros(DIM, dtype=np.float32)
         chars = [c for c in text if not c.isspace()]
-        for a, b in zip(chars, chars[1:] + [""], strict=True):
+        for a, b in zip(chars, chars[1:] + [""], strict=False):  # no characters: no pairs
             h = int.from_bytes(hashlib.blake2b((a + b).encode(), digest_size=4).digest(), "little")
             v[h % DIM] += 1.0
         n = float(np.linalg.norm(v))

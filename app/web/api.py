@@ -205,8 +205,8 @@ def reingest(doc_id: str, assistant: AssistantDep) -> Any:
 
 
 @api.get("/figures", response_model=list[FigureOut], tags=["figures"], summary="Figures found in the reports")
-def figures(assistant: AssistantDep, org: str | None = None, year: int | None = None,
-            metric: str | None = None) -> list[Any]:
+def figures(assistant: AssistantDep, org: str | None = None,
+            year: Annotated[int | None, Query(ge=1949, le=2200)] = None, metric: str | None = None) -> list[Any]:
     """Every extracted figure, filtered by organisation, year and (canonical) metric."""
     out = []
     for f in assistant.figures(org=org or None, year=year, metric=metric or None):
