@@ -3,42 +3,14 @@ refusal whose reason says what was missing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from app.routes import Route
 from app.scoring.candidates import Candidate
-from app.scoring.cues import Cues
 from app.scoring.model import ScorerModel
+from app.scoring.route import Ranked
 from core.answer import Answer, Citation, refusal
 from ingest.numbers import format_value
 
 TIE = 0.85  # a rival with a different figure at this share of the winner's probability makes a tie
-
-
-@dataclass
-class Ranked:
-    """A question's candidates, best first, with P(candidate) and P(none)."""
-
-    cues: Cues
-    cands: list[Candidate]
-    p_none: float
-
-    @property
-    def top(self) -> Candidate | None:
-        return self.cands[0] if self.cands else None
-
-
-def rank(model: ScorerModel, cues: Cues, cands: list[Candidate]) -> Ranked:
-    """Score every candidate with the fitted model and sort them."""
-    from app.scoring.features import NAMES
-
-    x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
-    p, p_none = model.probabilities(x)
-    for c, s in zip(cands, p, strict=True):
-        c.score = float(s)
-    return Ranked(cues, sorted(cands, key=lambda c: -c.score), p_none)
 
 
 def citation(c: Candidate) -> Citation:
@@ -65,15 +37,15 @@ def where(c: Candidate) -> str:
     return "".join(b for b in bits if b)
 
 
-def answer(question: str, model: ScorerModel, ranked: Ranked) -> Answer:
+def answer(question: str, model: ScorerModel, ranked: Ranked[Candidate]) -> Answer:
     """The answer for a figure question, or a refusal with its reason."""
-    top = ranked.top
-    if top is None:
+    if ranked.top is None:
         return refusal(question, "检索不到与问题相关的报告内容", route=Route.SCORED)
-    if top.score < model.threshold:
+    by_figure = answers(ranked.cands)
+    (top, p_top), *others = by_figure
+    if p_top < model.threshold:
         return refusal(question, why_not(ranked, model), route=Route.SCORED)
-    rivals = [c for c in ranked.cands[1:4] if c.score >= TIE * top.score and c.score >= model.threshold
-              and abs(c.quantity.base_value) != abs(top.quantity.base_value)]
+    rivals = [c for c, p in others[:3] if p >= TIE * p_top and p >= model.threshold]
     if rivals:
         return _tie(question, top, rivals[0])
     q = top.quantity
@@ -88,6 +60,23 @@ def answer(question: str, model: ScorerModel, ranked: Ranked) -> Answer:
                   metric=(top.figure.metric if top.figure else clause)[:40])
 
 
+def figure_key(c: Candidate) -> tuple[float, str]:
+    """What makes two candidates the same answer: the same amount in the same base unit (1000万元 = 0.1亿元)."""
+    return float(abs(c.quantity.base_value)), c.quantity.base_unit
+
+
+def answers(cands: list[Candidate]) -> list[tuple[Candidate, float]]:
+    """The distinct figures among ranked candidates, each with its best-scored candidate and the summed
+    probability of every candidate stating it (see ``model.best_answer``), most probable first."""
+    best: dict[tuple[float, str], Candidate] = {}
+    total: dict[tuple[float, str], float] = {}
+    for c in cands:
+        k = figure_key(c)
+        best.setdefault(k, c)
+        total[k] = total.get(k, 0.0) + c.score
+    return sorted(((best[k], total[k]) for k in best), key=lambda cp: -cp[1])
+
+
 def _tie(question: str, a: Candidate, b: Candidate) -> Answer:
     """Two figures fit equally well and disagree: show both with their sources and ask which is meant."""
     reason = (f"有两个同样符合问题的数字：{display(a)}（{where(a)}：“{a.clause.strip()}”）与 {display(b)}"
@@ -97,7 +86,7 @@ def _tie(question: str, a: Candidate, b: Candidate) -> Answer:
     return ans
 
 
-def why_not(ranked: Ranked, model: ScorerModel) -> str:
+def why_not(ranked: Ranked[Candidate], model: ScorerModel) -> str:
     """The reason for a refusal, from what the best candidate lacked."""
     top, cues = ranked.top, ranked.cues
     assert top is not None

@@ -10,12 +10,13 @@ import numpy as np
 
 from app.routes import Route
 from app.scoring.candidates import Candidate, DocView, candidates
-from app.scoring.cues import Cues, read
-from app.scoring.decide import Ranked, answer, rank
-from app.scoring.features import NAMES, asked_regions, featurize
+from app.scoring.cues import Cues
+from app.scoring.decide import answer, figure_key
+from app.scoring.features import NAMES, featurize
 from app.scoring.labels import positives
 from app.scoring.model import PACKAGED, Group, ScorerModel, fit
-from core.answer import Answer, refusal
+from app.scoring.route import FittedRoute, Ranked, rank
+from core.answer import Answer
 from core.errors import ReportQAError
 from core.records import Chunk, Example, Figure
 
@@ -33,38 +34,19 @@ class Sources:
     mentioned: Callable[[str], bool]  # whether any stored report mentions a place or body
 
 
-class ScoredRoute:
+class ScoredRoute(FittedRoute[Candidate]):
     """Figure questions answered by the fitted scorer."""
 
-    def __init__(self, model: ScorerModel | None = None) -> None:
-        self._model = model
-        self._cache: dict[tuple[int, str], tuple[Cues, list[Candidate]]] = {}
+    packaged = PACKAGED
+    names = NAMES
+    route = Route.SCORED
 
-    @property
-    def model(self) -> ScorerModel:
-        if self._model is None:
-            if not PACKAGED.exists():
-                raise ReportQAError(f"no fitted scorer at {PACKAGED}; run `reportqa train GOLD.jsonl` to fit one")
-            self._model = ScorerModel.load(PACKAGED)
-        return self._model
+    def build(self, cues: Cues, src: Sources) -> list[Candidate]:
+        cands = candidates(src.search(cues.question), src.doc_of, src.figures)
+        featurize(cues, cands, src.rule(cues.question))
+        return cands
 
-    def use(self, model: ScorerModel | None) -> None:
-        """Answer with ``model`` from now on (None: the packaged one)."""
-        self._model = model
-
-    def candidates(self, question: str, src: Sources, generation: int) -> tuple[Cues, list[Candidate]]:
-        """The question's cues and its featurised candidates (cached per store generation)."""
-        key = (generation, question)
-        if key not in self._cache:
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            cues = read(question)
-            cands = candidates(src.search(question), src.doc_of, src.figures)
-            featurize(cues, cands, src.rule(question))
-            self._cache[key] = (cues, cands)
-        return self._cache[key]
-
-    def ranked(self, question: str, src: Sources, generation: int) -> Ranked:
+    def ranked(self, question: str, src: Sources, generation: int) -> Ranked[Candidate]:
         """The candidates by fitted probability. A report that never mentions a place the question names
         cannot state that place's figure, so its candidates are left out (a report that mentions it inside,
         such as a city report's breakdown by district, stays in)."""
@@ -72,10 +54,7 @@ class ScoredRoute:
         return rank(self.model, cues, [c for c in cands if not c.features["place_absent"]])
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
-        unknown = [p for p in asked_regions(question) if not src.mentioned(p)]
-        if unknown:
-            return refusal(question, f"没有任何已导入的报告提到“{unknown[0]}”", route=Route.SCORED)
-        return answer(question, self.model, self.ranked(question, src, generation))
+        return self.unknown_region(question, src) or answer(question, self.model, self.ranked(question, src, generation))
 
     def fit(self, examples: Sequence[Example], src: Sources, generation: int,
             progress: Callable[[int, int], None] | None = None) -> ScorerModel:
@@ -89,7 +68,7 @@ class ScoredRoute:
             if ex.type == "computed" and not pos:
                 continue  # worked out from several figures: not a look-up to learn from
             x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
-            groups.append(Group(x, pos, ex.question))
+            groups.append(Group(x, pos, ex.question, keys=[figure_key(c) for c in cands]))
             if progress:
                 progress(i + 1, len(todo))
         if not groups:

@@ -29,6 +29,26 @@ class Group:
     positive: list[int]
     qid: str = ""
     weight: float = 1.0  # how much this question counts in the fit
+    keys: list[object] | None = None  # each candidate's figure (same key: the same answer), for ``best_answer``
+
+
+def best_answer(p: np.ndarray, keys: list[object] | None) -> tuple[float, list[int]]:
+    """The answer with the highest probability and the candidates stating it: candidates that state the same
+    figure (same ``keys``) are one answer, their probabilities summed (the fit rewards putting the mass on
+    any of a question's right candidates, so the decision counts it the same way). Without keys each
+    candidate is its own answer."""
+    if not len(p):
+        return 0.0, []
+    if keys is None:
+        i = int(p.argmax())
+        return float(p[i]), [i]
+    total: dict[object, float] = {}
+    members: dict[object, list[int]] = {}
+    for i, k in enumerate(keys):
+        total[k] = total.get(k, 0.0) + float(p[i])
+        members.setdefault(k, []).append(i)
+    best = max(total, key=lambda k: total[k])
+    return total[best], members[best]
 
 
 @dataclass
@@ -155,8 +175,8 @@ def choose_threshold(model: ScorerModel, groups: list[Group], min_precision: flo
     for g in groups:
         p, _ = model.probabilities(g.x)
         if len(p):
-            i = int(p.argmax())
-            tops.append((float(p[i]), i in g.positive))
+            top, members = best_answer(p, g.keys)
+            tops.append((top, any(i in g.positive for i in members)))
     tops.sort(reverse=True)
     best, right = 0.99, 0
     for k, (top_p, ok) in enumerate(tops, start=1):

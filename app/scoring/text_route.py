@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from app.scoring.features import asked_regions, place_in
 from app.scoring.labels import evidence_span
 from app.scoring.model import Group, ScorerModel, fit
 from app.scoring.passages import DATE, Passage, passages
+from app.scoring.route import FittedRoute, Ranked, rank
 from app.scoring.text_features import NAMES, asked_types, featurize
 from core.answer import Answer, Citation, refusal
 from core.errors import ReportQAError
@@ -31,19 +31,6 @@ L2 = 25.0  # strong shrinkage: a few dozen verified questions against many corre
 FOLDS = 5
 WRONG_COST = 1.0  # a quote that does not answer costs as much as a right one gains
 STRIP = " \t\r\n,，;；、|:：。"
-
-
-@dataclass
-class TextRanked:
-    """A question's passages, best first, with P(passage) and P(none)."""
-
-    cues: Cues
-    cands: list[Passage]
-    p_none: float
-
-    @property
-    def top(self) -> Passage | None:
-        return self.cands[0] if self.cands else None
 
 
 def quote(p: Passage) -> tuple[int, int]:
@@ -155,56 +142,32 @@ def asks_words(question: str) -> bool:
     return not asks_figure(read(question))
 
 
-class TextRoute:
+class TextRoute(FittedRoute[Passage]):
     """Text questions answered by quoting the passage the fitted scorer ranks first."""
 
-    def __init__(self, model: ScorerModel | None = None) -> None:
-        self._model = model
-        self._cache: dict[tuple[int, str], tuple[Cues, list[Passage]]] = {}
+    packaged = PACKAGED
+    names = NAMES
+    route = Route.TEXT
+    cache_size = 2048
 
-    @property
-    def model(self) -> ScorerModel:
-        if self._model is None:
-            if not PACKAGED.exists():
-                raise ReportQAError(f"no fitted text scorer at {PACKAGED}; fit one with TextRoute.fit")
-            self._model = ScorerModel.load(PACKAGED, NAMES)
-        return self._model
+    def build(self, cues: Cues, src: Sources) -> list[Passage]:
+        cands = passages(src.search(cues.question), src.doc_of, cues)
+        featurize(cues, cands)
+        return cands
 
-    def use(self, model: ScorerModel | None) -> None:
-        """Answer with ``model`` from now on (None: the packaged one)."""
-        self._model = model
-
-    def candidates(self, question: str, src: Sources, generation: int) -> tuple[Cues, list[Passage]]:
-        """The question's cues and its featurised passages (cached per store generation)."""
-        key = (generation, question)
-        if key not in self._cache:
-            if len(self._cache) > 2048:
-                self._cache.clear()
-            cues = read(question)
-            cands = passages(src.search(question), src.doc_of, cues)
-            featurize(cues, cands)
-            self._cache[key] = (cues, cands)
-        return self._cache[key]
-
-    def ranked(self, question: str, src: Sources, generation: int) -> TextRanked:
+    def ranked(self, question: str, src: Sources, generation: int) -> Ranked[Passage]:
         """The passages by fitted probability, leaving out those that cannot be about what the question names:
         a report that names its organisation and never the asked region, and a passage of a report of another
         year that does not mention the asked year (as the figure route leaves out other regions' reports)."""
         cues, cands = self.candidates(question, src, generation)
         elsewhere: dict[str, bool] = {}
         cands = [c for c in cands if about(c, cues, elsewhere)]
-        p, p_none = self.model.probabilities(rows(cands))
-        for c, s in zip(cands, p, strict=True):
-            c.score = float(s)
-        return TextRanked(cues, sorted(cands, key=lambda c: -c.score), p_none)
+        return rank(self.model, cues, cands)
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
-        unknown = [p for p in asked_regions(question) if not src.mentioned(p)]
-        if unknown:
-            return refusal(question, f"没有任何已导入的报告提到“{unknown[0]}”", route=Route.TEXT)
-        return self._answer(question, self.ranked(question, src, generation))
+        return self.unknown_region(question, src) or self._answer(question, self.ranked(question, src, generation))
 
-    def _answer(self, question: str, r: TextRanked) -> Answer:
+    def _answer(self, question: str, r: Ranked[Passage]) -> Answer:
         top = r.top
         if top is None:
             return refusal(question, "检索不到与问题相关的报告内容", route=Route.TEXT)
@@ -273,7 +236,7 @@ def about(p: Passage, cues: Cues, elsewhere: dict[str, bool]) -> bool:
     return True
 
 
-def why_not(r: TextRanked) -> str:
+def why_not(r: Ranked[Passage]) -> str:
     """The reason for a refusal, from what the best passage lacked."""
     top, cues = r.top, r.cues
     assert top is not None
