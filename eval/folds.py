@@ -85,6 +85,24 @@ def fold_block(k: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"k": k, "method": METHOD, "mean": mean, "per_fold": rows}
 
 
+def other_examples(gold_path: Path, paths: list[Path]) -> list[Example]:
+    """Verified questions from other gold files to add to every fold's fit (``--fit-also``).
+
+    Raises:
+        BadInput: one of them names a document of the gold being scored (it would leak into the folds).
+    """
+    scored = {d for item in load_items(gold_path, None) for d in item.docs}
+    out = []
+    for path in paths:
+        for item in load_items(path, None):
+            shared = scored.intersection(item.docs)
+            if shared:
+                raise BadInput(f"{path}: question {item.id} is about {sorted(shared)[0]}, a document of "
+                               f"{gold_path}; --fit-also takes questions about other reports only")
+            out.append(to_example(item))
+    return out
+
+
 Fit = Callable[[list[Example], Callable[[int, int], None]], M]  # (examples, progress(done, total)) -> model
 
 

@@ -138,3 +138,24 @@ def test_use_none_even_when_a_fold_fails(gold_file: Path, tmp_path: Path) -> Non
     with pytest.raises(RuntimeError):
         run_folds(gold_file, learner.ask, broken_fit, learner.use, tmp_path / "o", k=5, progress=False)
     assert learner.model is None
+
+
+def _write(path: Path, items: list[GoldItem]) -> Path:
+    path.write_text("\n".join(json.dumps({"id": it.id, "question": it.question, "answer": it.answer,
+                                          "value": str(it.value) if it.value is not None else None,
+                                          "unit": it.unit, "doc": it.doc, "evidence": it.evidence,
+                                          "type": it.type}, ensure_ascii=False) for it in items) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_fit_also_adds_other_reports_questions_and_refuses_the_scored_ones(tmp_path: Path) -> None:
+    from eval.folds import other_examples
+
+    gold = _write(tmp_path / "gold.jsonl", ITEMS[:10])
+    other = _write(tmp_path / "other.jsonl", [item("x1", "z.txt"), item("x2", None, "unanswerable")])
+    assert [e.question for e in other_examples(gold, [other])] == ["x1的预算执行率是多少", "x2的预算执行率是多少"]
+    assert other_examples(gold, []) == []
+    leaky = _write(tmp_path / "leaky.jsonl", [item("y1", "c.txt")])
+    with pytest.raises(BadInput, match="leaky.jsonl: question y1 is about c.txt"):
+        other_examples(gold, [leaky])
