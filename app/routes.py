@@ -31,7 +31,9 @@ class Route(StrEnum):
     COMPARISON = "comparison"  # which of several organisations or years is higher
     LIST = "list"  # indicators below a bound, or missing their targets
     TEXT = "text"  # a quoted sentence or section
-    TEXT_LLM = "text+llm"  # a quoted passage phrased by the language model
+    TEXT_LLM = "text+llm"  # a quoted passage phrased by the language model (answers stored before app.reader)
+    LLM = "llm"  # read by the chat model from the ranked candidates, every figure checked (app.reader)
+    LLM_ONLY = "llm-only"  # read by the chat model from the top retrieved chunks, unchecked (eval baseline)
     REFUSAL = "refusal"  # no answer, with the reason
     NAIVE = "naive"  # the plain dense-retrieval baseline
 
@@ -55,6 +57,8 @@ ROUTES: dict[Route, RouteSpec] = {s.route: s for s in (
     RouteSpec(Route.LIST, "列举", "text", "figure"),
     RouteSpec(Route.TEXT, "文字摘录", "text", "text"),
     RouteSpec(Route.TEXT_LLM, "文字摘录（模型转述）", "text", ""),
+    RouteSpec(Route.LLM, "模型阅读（数字已核对）", "text", ""),
+    RouteSpec(Route.LLM_ONLY, "模型阅读（未核对）", "text", ""),
     RouteSpec(Route.REFUSAL, "未找到答案", "unanswerable", ""),
     RouteSpec(Route.NAIVE, "检索基线", "text", ""),
 )}

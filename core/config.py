@@ -31,10 +31,18 @@ class Settings(BaseSettings):
     bm25_weight: float = 2.0  # BM25's weight against dense in the fusion
     # extra alias file (TOML) merged over the packaged core/vocabulary.toml
     aliases_file: Path | None = None
-    # optional LLM for phrasing text answers; None -> extractive answers only
+    # optional chat model that reads the ranked candidates where the extractive path is unsure (app.reader):
+    # None -> extractive answers only ("openai" when llm_url is set); "openai" (llm_url, llm_model,
+    # llm_api_key: any OpenAI-compatible server) | "local" (the GGUF below through llama-cpp-python)
+    llm: str | None = None
     llm_url: str | None = None
     llm_model: str = "local"
     llm_api_key: str = "not-needed"
+    llm_gguf: Path | None = None  # default: models_dir / qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+    llm_ctx: int = 4096
+    llm_threads: int = 0  # 0: one per CPU
+    llm_max_tokens: int = 320
+    llm_timeout: float = 120.0  # seconds for one reply of an HTTP model
     # API keys, comma separated; empty -> no auth (only allowed on loopback unless allow_open is set)
     api_keys: str = ""
     allow_open: bool = False
