@@ -3,6 +3,7 @@ processes and restarts."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,8 +35,15 @@ class ConversationLog:
 
     def __init__(self, store: FigureStore, keep: int = 20, max_age: timedelta = timedelta(days=30)) -> None:
         self.engine, self.keep, self.max_age = store.engine, keep, max_age
-        with self.engine.begin() as conn:
-            _md.create_all(conn, checkfirst=True)
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    _md.create_all(conn, checkfirst=True)
+                return
+            except sa.exc.DBAPIError:  # another worker created it meanwhile ("already exists", a duplicate type)
+                if attempt == 2:
+                    raise
+                time.sleep(0.1)
 
     def turns(self, session_id: str, limit: int = 10) -> list[Turn]:
         """The last ``limit`` turns of a session, oldest first; [] for an unknown session."""

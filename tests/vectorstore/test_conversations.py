@@ -60,3 +60,25 @@ def test_concurrent_turns_of_one_session_all_land(store: FigureStore) -> None:
     for t in threads:
         t.join()
     assert sorted(t.asked for t in log.turns("s", limit=50)) == sorted(f"q{i}" for i in range(8))
+
+
+def test_workers_starting_together_all_get_the_table(store_target: StoreTarget) -> None:
+    stores = [store_target.open() for _ in range(4)]
+    errors: list[Exception] = []
+
+    def start(s: FigureStore) -> None:
+        try:
+            ConversationLog(s).add("w", "q", "q")
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == [] and len(ConversationLog(stores[0]).turns("w")) == 4
+    finally:
+        for s in stores:
+            s.close()
