@@ -142,6 +142,11 @@ def test_two_workers_answer_alike_from_shared_stores(tmp_path: Path, chroma_serv
         answers = [[ask(u, q) for q in questions] for u in urls]
         assert answers[0] == answers[1]
         assert float(answers[0][0]["value"]) == 98.15 and answers[0][3]["refused"]
+        # a conversation begun on worker 1 goes on on worker 2: its turns are in PostgreSQL, not in a process
+        turn = {"question": questions[0], "session_id": "scaleout-s1"}
+        assert httpx.post(f"{urls[0]}/api/ask", json=turn, timeout=60).json()["value"] == 98.15
+        turn = {"question": "那2021年呢？", "session_id": "scaleout-s1"}
+        assert httpx.post(f"{urls[1]}/api/ask", json=turn, timeout=60).json()["resolved_question"] == questions[3]
         # a report added to the shared stores by another process: both workers answer it, alike
         rep = make_report("佛山市南海区财政局", 2021, seed=11, name="nanhai_2021.txt")
         (tmp_path / "more").mkdir()
