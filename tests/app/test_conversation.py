@@ -73,3 +73,12 @@ def test_sessions_resolve_against_their_own_turns(assistant: Assistant) -> None:
     assert talks.resolve(assistant, b, "执行率呢？") == "2020年广州市应急管理局执行率是多少"
     again = Conversations(assistant.store)  # another process or worker over the same store sees them
     assert again.history(a) == [Turn(Q, Q)]
+
+
+def test_a_change_follow_up_is_answered_from_the_stated_change(assistant: Assistant) -> None:
+    first = "2022年海珠区安全生产行政处罚金额是多少"
+    assert assistant.ask(first).value is not None
+    asked = resolve(assistant, turns(first), "和上年比呢？")
+    assert asked == "2022年海珠区安全生产行政处罚金额较上年变化多少"
+    answer = assistant.ask(asked)
+    assert float(answer.value or 0) == 128 and "同比增长128%" in answer.citations[0].text
