@@ -244,7 +244,8 @@ def eval_cmd(
     gold: Annotated[Path | None, typer.Argument(help="gold file (JSONL)")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="where to write report.json/.md/.html")] = Path("eval-out"),
     limit: Annotated[int | None, typer.Option(help="only the first N questions")] = None,
-    config: Annotated[str, typer.Option(help="default | naive")] = "default",
+    config: Annotated[str, typer.Option(help="default | extractive | naive | llm | llm-only; several, comma "
+                                        "separated, run side by side into OUT/<config>/ and OUT/configs.md")] = "default",
     compare: Annotated[tuple[Path, Path] | None, typer.Option(help="compare two report.json files")] = None,
     floor: Annotated[Path | None, typer.Option(help="fail when the summary is below this floor file")] = None,
     by: Annotated[str | None, typer.Option("--by", help="doc: add a per-document breakdown")] = None,
@@ -261,6 +262,14 @@ def eval_cmd(
         raise ReportQAError("give a gold file (JSONL) or --compare A/report.json B/report.json")
     if by not in (None, "doc"):
         raise ReportQAError(f"--by {by}: the only breakdown is 'doc'")
+    if "," in config:
+        from eval.configs import run_configs, table
+
+        rows = run_configs(gold, [c.strip() for c in config.split(",") if c.strip()],
+                           lambda c: assistant(config=c, always_retrieve=True), out_dir, limit=limit, per_doc=by == "doc")
+        out(table(rows))
+        out(f"reports written to {out_dir}/<config>/ and {out_dir}/configs.md")
+        return
     a = assistant(config=config, always_retrieve=True)
     if folds is not None:
         from eval.folds import run_folds

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from vectorstore.figures import DocumentInfo, FigureStore
 
 log = logging.getLogger(__name__)
-CONFIGS = ("default", "naive", "llm", "llm-only")  # llm: extractive + chat model where unsure; llm-only: model over top-3 chunks
+# default: extractive, plus the chat model where unsure when one is configured; extractive: never a model;
+# llm: extractive + the chat model (the local one unless configured) where unsure; llm-only: the model over the
+# top-3 chunks, unchecked (the peers' design); naive: the top-3 dense chunks quoted
+CONFIGS = ("default", "extractive", "naive", "llm", "llm-only")
 TEXTS_KEPT = 64  # document texts kept in memory per answer state (the others are read from SQL when needed)
 
 
@@ -442,7 +445,7 @@ class Assistant:
             s = self.settings
             if self.config in ("llm", "llm-only") and chat_backend(s) is None:
                 s = s.model_copy(update={"llm": "local"})
-            model = make_chat_model(s)
+            model = make_chat_model(s) if self.config != "extractive" else None
             self._reader = Reader(model) if model is not None else None
             self._reader_made = True
         return self._reader

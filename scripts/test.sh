@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup_llm.sh   # the local chat model: llama-cpp-python built for this CPU, the GGUF assembled and checked
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export REPORTQA_REQUIRE_LLM=1  # the real-model tests (marker llm) fail instead of skipping when it is missing
 if [ ! -x /usr/bin/chromium ]; then
   echo "==> installing Debian chromium for the browser test"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -26,8 +26,8 @@ from core.errors import LLMUnavailable
 from core.records import Figure
 from ingest.numbers import find_quantities
 
-OPEN_ENDED = re.compile(r"介绍|概括|概述|总结|综述|简述|简要|说说|谈谈|讲讲|说明一下|分析|评价|为什么|原因|怎么样|怎样|"
-                        r"如何|情况|成效|亮点|做法|经验|措施|建议|主要(?:工作|内容|问题|做法)|有哪些|哪些方面")
+OPEN_ENDED = re.compile(r"介绍|概括|概述|总结|综述|简述|简要说|说说|谈谈|讲讲|说明一下|为什么|原因|怎么样|怎样|如何|"
+                        r"成效|亮点|做法|经验|措施|建议|主要(?:工作|内容|问题|做法)|有哪些|哪些方面")
 DECLINED = re.compile(r"资料中未找到|未找到|无法(?:回答|确定)|没有(?:找到|提及|相关)|不能回答")
 MIN_COVER = 0.6  # question words a candidate's sentence and headings must cover (the scorer's "not about this")
 MIN_TEXT_COVER = 0.5
