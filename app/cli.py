@@ -141,10 +141,8 @@ def ask(
     year: Annotated[int | None, typer.Option(help="restrict to this year")] = None,
 ) -> None:
     """Answer a question with its evidence (file · page · section), or say why the reports do not answer it."""
-    from app.citations import paginate
-
     a = assistant()
-    ans = paginate(a.ask(question, org=org, year=year), a.store)
+    ans = a.ask(question, org=org, year=year)
     if as_json:
         out(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -251,6 +249,8 @@ def eval_cmd(
     by: Annotated[str | None, typer.Option("--by", help="doc: add a per-document breakdown")] = None,
     folds: Annotated[int | None, typer.Option("--folds", help="K: leave-documents-out run, the scorer fit on "
                                               "the other folds' questions for each of K folds by document")] = None,
+    fit_also: Annotated[list[Path] | None, typer.Option("--fit-also", help="with --folds: verified questions about "
+                                                        "other ingested reports, added to every fold's fit")] = None,
 ) -> None:
     """Score the assistant against a gold file, or compare two runs."""
     if compare:
@@ -272,9 +272,10 @@ def eval_cmd(
         return
     a = assistant(config=config, always_retrieve=True)
     if folds is not None:
-        from eval.folds import run_folds
+        from eval.folds import other_examples, run_folds
 
-        summary = run_folds(gold, a.ask, lambda examples, progress: a.fit_scorer(examples, progress=progress),
+        extra = other_examples(gold, fit_also or [])
+        summary = run_folds(gold, a.ask, lambda ex, progress: a.fit_scorer(ex + extra, progress=progress),
                             a.use_scorer, out_dir, k=folds, limit=limit, config=config, per_doc=by == "doc")
     else:
         from eval.run import run_eval

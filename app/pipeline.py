@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.citations import paginate
 from core.answer import Answer, Citation
 from core.config import Settings
 from core.errors import NotFound
@@ -294,6 +295,7 @@ class Assistant:
             ans = self._model_only(st, question)
         else:
             ans = self._ask(st, question, org, year)
+        paginate(ans, self.store)  # the page of every citation, and a warning for figures OCR read unsurely
         ans.latency_ms = (time.perf_counter() - t0) * 1000
         return ans
 
@@ -400,14 +402,11 @@ class Assistant:
 
         cues = read(question)
         ans = None
-        if q.qtype in ("comparison", "list"):  # several figures compared or listed: the rule routes
-            ans = st.figqa.answer(q)
+        if q.qtype in ("comparison", "list", "computed"):  # several figures compared, listed or worked out
+            ans = st.figqa.answer(q)  # from the stated ones: the rule routes
             ans = None if ans is not None and ans.refused else ans
         if ans is None and asks_figure(cues):
             ans = self.scored.answer(question, self._sources(st), st.generation)
-            if ans.refused and q.qtype == "computed":  # not stated anywhere: worked out from stated figures
-                computed = st.figqa.answer(q)
-                ans = computed if computed is not None and not computed.refused else ans
         if ans is not None and ans.refused and ans.route == "scored" and self.reader is not None \
                 and all(self._regions_known(st, question)):
             from app.reader.reader import for_figures

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.citations import paginate
 from core.answer import Answer
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def cited(answer: Answer) -> dict[str, Any]:
 
 def ask_cited(assistant: Assistant, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
     """``assistant.ask`` with each citation's page filled in (as the CLI and the API answer)."""
-    return paginate(assistant.ask(question.strip(), org=org or None, year=year or None), assistant.store)
+    return assistant.ask(question.strip(), org=org or None, year=year or None)
 
 
 def figure_question(metric: str, org: str | None = None, year: int | None = None) -> str:

@@ -18,7 +18,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.citations import paginate
 from app.conversation import Conversations
 from app.pipeline import Assistant
 from app.web import chat_api as api_openai
@@ -81,7 +80,7 @@ def ask(req: AskRequest, assistant: AssistantDep, conversations: ConversationsDe
     """The exact figure with its evidence, or a refusal with a reason when the reports do not say. With a
     ``session_id`` a follow-up ("那2021年呢？") is resolved against the session's earlier questions."""
     if not req.session_id:
-        return paginate(assistant.ask(req.question.strip(), org=req.org, year=req.year), assistant.store).to_dict()
+        return assistant.ask(req.question.strip(), org=req.org, year=req.year).to_dict()
     return _turn(assistant, conversations, req.session_id, req.question, req.org, req.year) | {
         "session_id": req.session_id}
 
@@ -91,7 +90,7 @@ def _turn(assistant: Assistant, conversations: Conversations, session: str, mess
     """One turn of a session: resolved against its earlier turns, answered, and kept in the SQL store."""
     message = message.strip()
     question = conversations.resolve(assistant, session, message)
-    answer = paginate(assistant.ask(question, org=org, year=year), assistant.store)
+    answer = assistant.ask(question, org=org, year=year)
     conversations.remember(session, message, question)
     return {**answer.to_dict(), "resolved_question": question}
 

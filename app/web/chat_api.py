@@ -15,7 +15,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.citations import paginate
 from app.conversation import resolve
 from app.web.deps import AssistantDep, ConversationsDep, resolve_followups
 from app.web.schemas import ANSWER_EXAMPLE, QUESTION, CitationOut
@@ -184,11 +183,11 @@ async def chat_completions(req: ChatCompletionRequest, assistant: AssistantDep,
     def answer() -> Answer:
         if not req.session_id:
             question = resolve_followups(assistant, questions, conversations.rewriter)
-            return paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
+            return assistant.ask(question, org=req.org, year=req.year)
         history = conversations.history(req.session_id)  # kept turns first; else the request's earlier turns
         question = (resolve(assistant, history, questions[-1], conversations.rewriter) if history
                     else resolve_followups(assistant, questions, conversations.rewriter))
-        ans = paginate(assistant.ask(question, org=req.org, year=req.year), assistant.store)
+        ans = assistant.ask(question, org=req.org, year=req.year)
         conversations.remember(req.session_id, questions[-1], question)
         return ans
 

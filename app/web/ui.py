@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from app.citations import paginate
 from app.conversation import Conversations
 from app.web import uploads as stored
 from app.web.feedback import FeedbackStore
@@ -83,8 +82,7 @@ def build_ui(assistant: Assistant, *, feedback: FeedbackStore | None = None,
         yield history, turns, session, ""
         try:
             question = talks.resolve(assistant, session, message)
-            answer = paginate(assistant.ask(question, org=org or None, year=int(year) if year else None),
-                              assistant.store)
+            answer = assistant.ask(question, org=org or None, year=int(year) if year else None)
             talks.remember(session, message, question)
         except ReportQAError as exc:
             history[-1] = {"role": "assistant", "content": f"出错了：{exc}"}
