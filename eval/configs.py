@@ -63,18 +63,21 @@ def _pct(x: float | None) -> str:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    """The runs as one markdown table."""
+    """The runs as one markdown table. Model speed: tokens read and generated per second of model time, and
+    generated tokens per second of model time (reading the prompt included, as a user waits for it)."""
     head = ("| config | questions | right | figure questions right | answered precision (figures) | wrong figures "
-            "stated | fabricated | refused | s / answer | model calls | s / model call | tokens/s |")
-    out = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "stated | fabricated | refused | s / answer | model calls | s / model call | tokens read + generated / s "
+            "| generated tokens / s |")
+    out = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         m = r["model"] or {}
-        calls = m.get("calls", 0)
-        per_call = f"{m['seconds'] / calls:.1f}" if calls else "—"
-        tps = m.get("tokens_per_second")
+        calls, secs = m.get("calls", 0), m.get("seconds", 0.0)
+        per_call = f"{secs / calls:.1f}" if calls else "—"
+        both = f"{(m['prompt_tokens'] + m['completion_tokens']) / secs:.1f}" if calls and secs else "—"
+        gen = f"{m['completion_tokens'] / secs:.2f}" if calls and secs else "—"
         out.append(f"| {r['config']} | {r['n']} | {_pct(r['accuracy'])} | {_pct(r['figure_accuracy'])} | "
                    f"{_pct(r['answered_precision'])} | {r['wrong_figures']} | {r['fabricated']} | {r['refused']} | "
-                   f"{r['seconds_per_answer']} | {calls or '—'} | {per_call} | {tps if tps else '—'} |")
+                   f"{r['seconds_per_answer']} | {calls or '—'} | {per_call} | {both} | {gen} |")
     return "\n".join(out)
 
 
