@@ -36,9 +36,12 @@ NAMES = (
 )
 
 
+ASK_PREFIX = re.compile(r"^\s*(?:请你?|麻烦)?(?:简要|简单)?(?:介绍|说说|谈谈|讲讲|概括|总结|概述|说明)(?:一下)?")
+
+
 def asked_places(question: str) -> list[str]:
-    """Places and bodies a question names, normalised ("天河区", "应急管理局")."""
-    return [normalize(p.lstrip("年度的")) for p in PLACE.findall(question)]
+    """Places and bodies a question names, normalised ("天河区", "应急管理局"; "介绍一下海珠区…" names 海珠区)."""
+    return [normalize(p.lstrip("年度的")) for p in PLACE.findall(ASK_PREFIX.sub("", question))]
 
 
 def asked_regions(question: str) -> list[str]:
