@@ -6,8 +6,8 @@ type. To add a route: add a member to ``Route`` and a row to ``ROUTES``, and dec
 with ``@handles(Route.X)`` in the module that owns it (this module imports nothing of ``app``, so every sub-package
 may use it).
 
-Handlers by family: a figure route's handler is ``(FigureIndex, Query) -> Answer | None`` (app.figures); the text
-route's is ``(question, key, hits, source) -> Answer`` (app.text.qa.answer_text).
+Handlers by family: a figure route's handler is ``(FigureIndex, Query) -> Answer | None`` (app.figures). The scored
+routes (figures and text, app.scoring) and the model's routes (app.reader) are called by the Assistant directly.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class RouteSpec:
     route: Route
     label: str  # shown to people ("类型" on the web card)
     gold_type: str  # the gold-file "type" (eval/seed_qa.jsonl) an answer of this route confirms
-    family: str  # "figure" | "text" | "": which answerer runs it, and so the handler's arguments
+    family: str  # "figure" | "": which answerer runs it, and so the handler's arguments
     handler: Handler | None = None  # set by @handles in the module that answers the route
 
 
@@ -55,7 +55,7 @@ ROUTES: dict[Route, RouteSpec] = {s.route: s for s in (
     RouteSpec(Route.COMPUTED, "计算结果", "computed", "figure"),
     RouteSpec(Route.COMPARISON, "比较", "comparison", "figure"),
     RouteSpec(Route.LIST, "列举", "text", "figure"),
-    RouteSpec(Route.TEXT, "文字摘录", "text", "text"),
+    RouteSpec(Route.TEXT, "文字摘录", "text", ""),
     RouteSpec(Route.TEXT_LLM, "文字摘录（模型转述）", "text", ""),
     RouteSpec(Route.LLM, "模型阅读（数字已核对）", "text", ""),
     RouteSpec(Route.LLM_ONLY, "模型阅读（未核对）", "text", ""),

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.vocabulary import alternation, load_vocabulary
-
 if TYPE_CHECKING:
-    from ingest.chunk import Heading
+    pass
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,6 @@ TOPICS: tuple[Topic, ...] = (
           re.compile(r"机构|人员"), False),
 )
 BY_NAME = {t.name: t for t in TOPICS}
-# the date and organisation lines that close a report ("韶关市××局" / "2024年3月15日")
-DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
-                       r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
-_V = load_vocabulary()
-ORG_LINE = re.compile(rf"^[^\W\d]{{2,30}}(?:{alternation(_V.departments, _V.endings.issuers, _V.endings.units, _V.endings.signers)})(?:（盖章）|\(盖章\))?$")
 MARKER = re.compile(r"^[#\s]*(?:第[一二三四五六七八九十百零〇\d]+(?:部分|[章节部篇])|[一二三四五六七八九十百]+[、.．]"
                     r"|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}(?:\.\d{1,2})*[.、．)）]?(?!\d))\s*")
 
@@ -95,38 +88,3 @@ def heading_topics(heading: str) -> frozenset[str]:
 def section_matches(section: str, topic: Topic) -> bool:
     """Whether a chunk's section path ("二、… > （一）…") contains a heading naming ``topic``."""
     return any(topic.name in heading_topics(part) for part in section.split(" > ") if part)
-
-
-def heading_score(heading: str, cue: str, key: str) -> float:
-    """How well a heading names what the question asks: its cue words in it, few words of its own."""
-    body = re.sub(r"[^\w]", "", heading_body(heading))
-    grams = [cue[i:i + 2] for i in range(len(cue) - 1)] or [cue]
-    shared = sum(1 for g in grams if g in body) / len(grams)
-    extra = sum(1 for ch in body if ch not in key)
-    return (2.0 if cue in body else 0.0) + shared - 0.1 * extra
-
-
-def section_span(text: str, headings: list[Heading], h: Heading) -> tuple[int, int]:
-    """The body of the section under heading ``h`` of ``text``: up to the next heading of the same or a
-    higher level, without the signature lines (organisation, date) that close a report."""
-    end = next((x.start for x in headings if x.start > h.start and x.level <= h.level), len(text))
-    lines = text[h.end:end].rstrip().split("\n")
-    if len(lines) > 1 and DATE_LINE.match(lines[-1].strip()):
-        lines.pop()
-        if len(lines) > 1 and ORG_LINE.match(lines[-1].strip()):
-            lines.pop()
-        while len(lines) > 1 and not lines[-1].strip():
-            lines.pop()
-    return h.end, h.end + len("\n".join(lines))
-
-
-def clip(text: str, s: int, e: int, limit: int) -> tuple[int, bool]:
-    """Where to end a quote of text[s:e] of at most ``limit`` characters (at a line end, else a sentence
-    end), and whether it was cut."""
-    if e - s <= limit:
-        return e, False
-    window = text[s:s + limit]
-    cut = window.rfind("\n")
-    if cut < limit // 3:
-        cut = max(window.rfind(p) for p in "。；;！？") + 1
-    return (s + cut if cut > 0 else s + limit), True

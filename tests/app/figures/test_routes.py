@@ -33,13 +33,11 @@ def test_the_question_picks_the_route_and_its_handler_answers(qa: FigureQA, ques
     if ROUTES[route].family == "figure":
         assert a is not None and not a.refused and a.route == route, a
         assert handler(route).__module__.startswith("app.figures.")
-    else:  # the text route is answered by app.text; an in-scope text question is no figure question
+    else:  # the text route is answered by app.scoring.text_route; an in-scope text question is no figure question
         assert a is None
 
 
 def test_every_answering_route_has_a_handler() -> None:
-    import app.text.qa  # noqa: F401  (registers the text route)
-
     for route, spec in ROUTES.items():
         assert (spec.handler is not None) == (spec.family != ""), route
     with pytest.raises(ReportQAError, match="already has a handler"):
