@@ -55,9 +55,9 @@ class Source:
                         context=t[self.chunk.start:self.chunk.end], page=self.chunk.page)
 
     def header(self, n: int) -> str:
-        bits = [f'编号="{n}"', f'报告="{self.doc.name}"']
+        bits = [f'编号="{n}"', f'报告="{_safe(self.doc.name)}"']
         if self.doc.org:
-            bits.append(f'单位="{self.doc.org}"')
+            bits.append(f'单位="{_safe(self.doc.org)}"')
         if self.doc.year:
             bits.append(f'年度="{self.doc.year}"')
         if self.chunk.page:
