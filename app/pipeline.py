@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.citations import paginate
+from app.readers_first import ReadersFirst
 from core.answer import Answer, Citation
 from core.config import Settings
 from core.errors import NotFound
@@ -109,6 +110,8 @@ class _Writer:
     def __enter__(self) -> _Writer:
         self.a._write.acquire()
         self.a._writing += 1
+        if self.a._writing == 1:
+            self.a.readers_first.begin()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -117,6 +120,8 @@ class _Writer:
             if self.a._state is not None:
                 self.a.refresh()
         finally:
+            if not self.a._writing:
+                self.a.readers_first.end()
             self.a._write.release()
 
     def progress(self, inner: Callable[[int, int, str], None] | None) -> Callable[[int, int, str], None]:
@@ -124,6 +129,7 @@ class _Writer:
             if done and self.a._state is not None and time.monotonic() - self.last >= self.REFRESH_EVERY:
                 self.a.refresh()
                 self.last = time.monotonic()
+            self.a.readers_first.pace()  # questions being answered go first, then the next document
             if inner is not None:
                 inner(done, total, name)
         return step
@@ -142,6 +148,7 @@ class Assistant:
         self._write = threading.RLock()  # one writer at a time (ingest, delete, re-ingest)
         self._build = threading.Lock()  # one answer-state build at a time
         self._writing = 0  # writers at work: while > 0, readers answer from the last state instead of waiting
+        self.readers_first = ReadersFirst()  # while a writer works, questions come first (app.readers_first)
         self._store: FigureStore | None = None
         self._chroma: ChromaStore | None = None
         self._lexicon: Lexicon | None = None
@@ -167,6 +174,7 @@ class Assistant:
             from vectorstore.embedder import make_embedder
 
             self._chroma = ChromaStore(self.settings, make_embedder(self.settings))
+            self._chroma.pace = self.readers_first.pace
         return self._chroma
 
     @property
@@ -286,6 +294,10 @@ class Assistant:
 
     def ask(self, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
         """Answer one question: figure table first, then text retrieval; refuse when nothing supports it."""
+        with self.readers_first.reading():  # an ingest meanwhile waits for it between embedding batches
+            return self._answer(question, org=org, year=year)
+
+    def _answer(self, question: str, *, org: str | None = None, year: int | None = None) -> Answer:
         t0 = time.perf_counter()
         question = question.strip()
         st = self.state()  # one consistent view of the stores for the whole answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,7 @@ class ChromaStore:
         from chromadb.config import Settings as ChromaSettings
 
         self.embedder = embedder
+        self.pace: Callable[[], int] | None = None  # before each embedding batch: its size (questions come first)
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if settings.chroma_url:
             from urllib.parse import urlparse
@@ -92,7 +94,10 @@ class ChromaStore:
         """Embed and upsert chunks (ids are stable, so this is idempotent)."""
         if not chunks:
             return
-        vectors = self.embedder.embed_documents([c.text for c in chunks])
+        vectors: list[list[float]] = []
+        while len(vectors) < len(chunks):  # ``pace`` (set by the Assistant) says how many at a time, and waits
+            n = self.pace() if self.pace is not None else len(chunks)
+            vectors += self.embedder.embed_documents([c.text for c in chunks[len(vectors):len(vectors) + n]])
         meta: list[Any] = [{"doc_id": c.doc_id, "doc": c.doc_name, "org": org or "", "year": year or 0,
                             "kind": c.kind} for c in chunks]
         for i in range(0, len(chunks), 500):
