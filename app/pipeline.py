@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -211,14 +212,17 @@ class Assistant:
         return _Writer(self)
 
     def _build_state(self, gen: int) -> _State:
+        from app import carry
         from app.figures.qa import FigureQA
         from app.question.parse import CatalogEntry
         from app.text.retrieve import HybridRetriever
         from vectorstore.bm25 import BM25Index
 
+        prev = self._state  # what belongs to documents stored unchanged since is taken from it (app.carry)
         docs = self.store.documents()
+        kept = carry.kept(prev, docs)
         catalog = [CatalogEntry(d.org, d.year, d.name, d.report_type) for d in docs]
-        chunks = {c.id: c for c in self.store.chunks()}
+        chunks = carry.chunks(self.store, prev, docs, kept)
         texts = _Texts(self.store, [d.id for d in docs])
         folder = self.settings.data_dir / "bm25"
         bm25 = BM25Index.load(folder, gen)
@@ -229,8 +233,10 @@ class Assistant:
         retriever = HybridRetriever(chroma, bm25, chunks, {d.id: (d.org, d.year) for d in docs},
                                     dense_k=self.settings.dense_k, bm25_k=self.settings.bm25_k,
                                     rrf_k=self.settings.rrf_k, bm25_weight=self.settings.bm25_weight)
-        figqa = FigureQA(self.store.figures(), catalog, self.lexicon, texts=texts)
-        return _State(gen, catalog, chunks, texts, figqa, retriever, docs, {})
+        figqa = FigureQA(carry.figures(self.store, prev, docs, kept), catalog, self.lexicon, texts=texts,
+                         previous=prev.figqa if prev is not None else None, kept=kept)
+        views = {k: v for k, v in prev.views.items() if k in kept} if prev is not None else {}
+        return _State(gen, catalog, chunks, texts, figqa, retriever, docs, views, carry.grams(prev, docs, texts, kept))
 
     # ---- documents ----------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], *, progress: Callable[[int, int, str], None] | None = None,
@@ -330,12 +336,11 @@ class Assistant:
     @staticmethod
     def _mentioned(st: _State, place: str) -> bool:
         """Whether any stored report mentions a place (an organisation named inside a report counts)."""
-        from app.scoring.cues import bigrams, normalize
+        from app.carry import doc_grams
         from app.scoring.features import place_in
 
         if st.grams is None:
-            st.grams = [bigrams(normalize(d.org or "") + normalize(t)) for d in st.docs
-                        for t in [st.texts.get(d.id, "")]]
+            st.grams = [doc_grams(d, st.texts.get(d.id, "")) for d in st.docs]
         return any(place_in(place, g) for g in st.grams)
 
     def _candidate_chunks(self, st: _State, question: str) -> list[tuple[Chunk, float, float]]:
@@ -417,6 +422,8 @@ class Assistant:
         if q.qtype in ("comparison", "list", "computed"):  # several figures compared, listed or worked out
             ans = st.figqa.answer(q)  # from the stated ones: the rule routes
             ans = None if ans is not None and ans.refused else ans
+        if ans is not None and q.qtype == "computed":
+            ans = self._as_stated(st, question, ans)
         if ans is None and asks_figure(cues):
             ans = self.scored.answer(question, self._sources(st), st.generation)
         if ans is not None and ans.refused and ans.route == "scored" and self.reader is not None \
@@ -443,6 +450,17 @@ class Assistant:
             ans.org = q.orgs[0] if len(q.orgs) == 1 else None
             ans.year = q.years[0] if len(q.years) == 1 else None
         return ans
+
+    def _as_stated(self, st: _State, question: str, computed: Answer) -> Answer:
+        """A worked-out figure that a report states itself, to its own rounding (46.34% computed, "46.3%" in the
+        report), is given as the report states it; otherwise the computed answer stands."""
+        stated = self.scored.answer(question, self._sources(st), st.generation)
+        if stated.refused or stated.normalized_value is None or computed.normalized_value is None \
+                or stated.normalized_unit != computed.normalized_unit:
+            return computed
+        s, c = Decimal(stated.normalized_value), Decimal(computed.normalized_value)
+        places = max(-int(s.normalize().as_tuple().exponent), 0)
+        return stated if s != c and round(c, places) == s else computed
 
     # ---- the chat model as a reader (app.reader) ------------------------------------------------------
     @property

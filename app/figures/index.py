@@ -51,7 +51,8 @@ class FigureIndex:
     """The extracted figures with the words around them, their scope and canonical names; ``find`` looks one up."""
 
     def __init__(self, figures: list[Figure], catalog: list[CatalogEntry], vocabulary: Vocabulary,
-                 texts: Mapping[str, str] | None = None) -> None:
+                 texts: Mapping[str, str] | None = None, *, previous: FigureIndex | None = None,
+                 kept: frozenset[str] = frozenset()) -> None:
         """
         Args:
             figures: every extracted figure.
@@ -59,6 +60,8 @@ class FigureIndex:
             vocabulary: the loaded vocabulary (core.vocabulary.load_vocabulary, with the user's file).
             texts: optional document texts by doc_id (or file name); with them the words around each
                 figure are read from the document itself, which makes matching sharper.
+            previous: an index built before with the same vocabulary and texts; the views of the figures of the
+                ``kept`` documents (ids: stored unchanged since) and the canonical names are taken from it.
         """
         self.catalog, self.vocabulary = catalog, vocabulary
         self.words = figure_words(vocabulary)
@@ -68,9 +71,14 @@ class FigureIndex:
         self.synonyms = sorted((p for p in pairs if p[0]), key=lambda p: len(p[0]), reverse=True)
         self.known = {norm(c) for _, c in self.synonyms}  # the vocabulary's canonical metric names
         # each figure's canonical name as the vocabulary reads it now (a stored one may predate a synonym)
-        self.heads = {c: self.canonical_name(c) or norm(c) for c in {f.canonical for f in figures}}
-        canon = {f.metric: self.canonical(f.metric) for f in figures}
-        self.views = views_for(figures, texts, canon, self.words)
+        heads = previous.heads if previous is not None else {}
+        self.heads = {c: heads[c] if c in heads else self.canonical_name(c) or norm(c)
+                      for c in {f.canonical for f in figures}}
+        reuse = {v.fig.id: v for v in previous.views if v.fig.doc_id in kept} if previous is not None else {}
+        fresh = [f for f in figures if f.id not in reuse]
+        canon = {f.metric: self.canonical(f.metric) for f in fresh}
+        made = iter(views_for(fresh, texts, canon, self.words))
+        self.views = [reuse[f.id] if f.id in reuse else next(made) for f in figures]
         self.corpus = "".join(v.wide for v in self.views)
         terms_of("预算执行率")  # load the word segmenter now rather than on the first question
 

@@ -21,11 +21,13 @@ ASKED = (
     (re.compile(r"(?:预算|计划|目标|预期|任务)数?的(?:多少|百分之几|几成)|百分之|百分点|多少%|率是多少|率为多少|率多少|率是|率有多|比例|比重|占比|增幅|降幅|增速|比率|百分比|"
                 r"完成率|执行率|到位率|满意度|覆盖率|合格率|达标率|通过率|几成"), "percent", "%"),
     (re.compile(r"得分|几分|多少分|评分|分值|满分"), "score", "分"),
+    # the kinds above are asked in so many words; those below are guesses from what is named
     (re.compile(r"多少个|几个|多少家|几家|多少项|几项|多少人|几人|多少名|多少户|多少宗|几宗|多少条|多少次|多少场|"
                 r"多少批|多少辆|多少所|多少座|多少套|多少件|多少台|多少只|几级|多少级|多少天|几天|多少年|几年"), "count", ""),
     (re.compile(r"多长|多少米|多少公里|长度|面积|多少平方|多少亩|多少吨"), "other", ""),
     (re.compile(r"多少钱|资金|金额|预算|支出|收入|经费|拨款|投资|资产|债务|费用|结转|结余|总额|规模"), "money", ""),
 )
+SAID = 5  # ASKED rows before this one name the kind outright
 CHANGE = re.compile(r"增长|增加|减少|下降|上升|提高|降低|增幅|降幅|增速|同比|环比|比上年|较上年|比去年|较去年|"
                     r"增收|减收|增减|变化|回落|缩减|扩大|多了|少了|下滑")
 NOT_CHANGE = re.compile(r"增值税|增加值|新增债|增量|减税|减免|下降幅度为零")
@@ -66,6 +68,7 @@ class Cues:
     years: list[int] = field(default_factory=list)
     kind: str = ""  # quantity kind asked: money | percent | score | count | other | ""
     unit: str = ""  # unit word asked: 亿元 | 万元 | 元 | % | 分 | ""
+    said_kind: str = ""  # the kind when the question says it in so many words (万元, 比例, 得分…), else ""
     change: bool = False
     target: bool = False
     actual: bool = False
@@ -79,15 +82,16 @@ def read(question: str) -> Cues:
     """The cues of one question."""
     t = normalize(question)
     years = [int(y) for y in YEAR.findall(t)]
-    kind = unit = ""
-    for pat, k, u in ASKED:
+    kind = unit = said = ""
+    for i, (pat, k, u) in enumerate(ASKED):
         if pat.search(t):
-            kind, unit = k, u
+            kind, unit, said = k, u, k if i < SAID else ""
             break
     plain = NOT_CHANGE.sub("", t)
     terms = ASK_WORDS.sub(" ", YEAR.sub(" ", t))
     terms = re.sub(r"(?:19|20)\d{2}年?度?", " ", terms)
-    return Cues(question=question, text=t, years=years, kind=kind, unit=unit, change=bool(CHANGE.search(plain)),
+    return Cues(question=question, text=t, years=years, kind=kind, unit=unit, said_kind=said,
+                change=bool(CHANGE.search(plain)),
                 target=bool(TARGET.search(t)), actual=bool(ACTUAL.search(t)), numeric=bool(NUMBER_ASK.search(t)),
                 textual=bool(TEXT_ASK.search(t)), terms=terms, grams=bigrams(terms))
 

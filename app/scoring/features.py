@@ -17,6 +17,7 @@ RATIO_NEAR = re.compile(r"的$|为$|占$|完成$|达到?$|率为?$")
 # a place or body the question names ("天河区", "漳平市民族与宗教事务局"): absent from a report, it is not that report
 PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|区|县|镇|乡|局|厅|委员会|委|办公室|中心|馆|站|院)(?=[\u4e00-\u9fff\d])")
 REGION_ENDS = ("省", "自治区", "市", "区", "县", "镇", "乡")
+DEFINITE = ("money", "percent", "score")  # kinds a stated figure carries in its unit
 KIND_OF = {"money": "money", "percent": "percent", "points": "percent", "score": "score", "count": "count",
            "duration": "count", "area": "other", "other": "other"}
 
@@ -32,7 +33,7 @@ NAMES = (
     "rule_pick", "table", "table_unit",
     "i_left", "i_win", "i_sent", "i_union", "i_miss", "gap_i_left", "gap_i_union", "g_win12", "g_win30",
     "i_win12", "phrase", "gap_phrase", "gap_i_win12",
-    "place_absent", "place_in_head", "canon_eq", "body_absent", "region_absent_no_org", "ch_pct",
+    "place_absent", "place_in_head", "canon_eq", "body_absent", "region_absent_no_org", "ch_pct", "kind_clash",
 )
 
 
@@ -113,6 +114,8 @@ def featurize(cues: Cues, cands: list[Candidate], rule_value: tuple[str, float] 
         kind = KIND_OF.get(c.quantity.kind, "other")
         f["kind_eq"] = float(bool(cues.kind) and kind == cues.kind)
         f["kind_ne"] = float(bool(cues.kind) and kind != cues.kind)
+        # an amount for "比例是多少", a rate for "多少万元": the question said the kind outright
+        f["kind_clash"] = float(cues.said_kind in DEFINITE and kind in DEFINITE and kind != cues.said_kind)
         f["unit_eq"] = float(bool(cues.unit) and c.quantity.unit == cues.unit)
         f["bare"] = float(c.quantity.unit == "")
         f["asks_none"] = float(not cues.kind)
