@@ -85,3 +85,13 @@ def ingest_and_eval(assistant: object, folder: Path, gold: Path, out: Path) -> d
     assert results and all(r.status == "added" for r in results), [(r.name, r.message) for r in results]
     assert all(r.org and r.year for r in results), [(r.name, r.org, r.year) for r in results]
     return run_eval(gold, assistant.ask, out, progress=False)
+
+
+def answers_of(assistant: object, questions: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    """Each question's answer as a dict, without its latency (which differs run to run)."""
+    out = []
+    for q in questions:
+        d = assistant.ask(q).to_dict()  # type: ignore[attr-defined]
+        d.pop("latency_ms")
+        out.append(d)
+    return out

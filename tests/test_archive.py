@@ -19,7 +19,7 @@ from app.web.feedback import FeedbackStore
 from core.config import Settings
 from core.errors import BadInput
 from tests.app.conftest import report_text
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, answers_of
 from tests.test_scaleout import chroma_server, pg_schema_url  # noqa: F401 - fixtures
 from tests.vectorstore.conftest import postgres_url  # noqa: F401 - fixture
 from vectorstore.archive import export_data
@@ -33,12 +33,7 @@ QUESTIONS = ["2022年海珠区预算执行率是多少", "2020年广州市应急
 
 
 def _answers(a: Assistant) -> list[dict[str, Any]]:
-    out = []
-    for q in QUESTIONS:
-        d = a.ask(q).to_dict()
-        d.pop("latency_ms")
-        out.append(d)
-    return out
+    return answers_of(a, QUESTIONS)
 
 
 def _filled(s: Settings) -> Assistant:

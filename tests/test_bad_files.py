@@ -21,7 +21,7 @@ from app.benchcases import dense_report
 from app.pipeline import Assistant
 from core.config import Settings
 from tests.app.conftest import report_text
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, answers_of
 from vectorstore.doctor import check
 
 REPORTQA = str(Path(sys.executable).parent / "reportqa")
@@ -87,12 +87,7 @@ def bad_files() -> dict[str, bytes]:
 
 
 def _answers(a: Assistant) -> list[dict[str, Any]]:
-    out = []
-    for q in QUESTIONS:
-        d = a.ask(q).to_dict()
-        d.pop("latency_ms")
-        out.append(d)
-    return out
+    return answers_of(a, QUESTIONS)
 
 
 def _stored(a: Assistant) -> dict[str, tuple[str, int, int]]:

@@ -71,14 +71,15 @@ class FigureIndex:
         self.synonyms = sorted((p for p in pairs if p[0]), key=lambda p: len(p[0]), reverse=True)
         self.known = {norm(c) for _, c in self.synonyms}  # the vocabulary's canonical metric names
         # each figure's canonical name as the vocabulary reads it now (a stored one may predate a synonym)
-        heads = previous.heads if previous is not None else {}
-        self.heads = {c: heads[c] if c in heads else self.canonical_name(c) or norm(c)
-                      for c in {f.canonical for f in figures}}
-        reuse = {v.fig.id: v for v in previous.views if v.fig.doc_id in kept} if previous is not None else {}
+        heads: dict[str, str] = previous.heads if previous is not None else {}
+        self.heads: dict[str, str] = {c: heads[c] if c in heads else self.canonical_name(c) or norm(c)
+                                      for c in {f.canonical for f in figures}}
+        reuse: dict[str, View] = {} if previous is None else {
+            v.fig.id: v for v in previous.views if v.fig.doc_id in kept}
         fresh = [f for f in figures if f.id not in reuse]
         canon = {f.metric: self.canonical(f.metric) for f in fresh}
         made = iter(views_for(fresh, texts, canon, self.words))
-        self.views = [reuse[f.id] if f.id in reuse else next(made) for f in figures]
+        self.views: list[View] = [reuse[f.id] if f.id in reuse else next(made) for f in figures]
         self.corpus = "".join(v.wide for v in self.views)
         terms_of("预算执行率")  # load the word segmenter now rather than on the first question
 

@@ -50,7 +50,7 @@ def answer(question: str, model: ScorerModel, ranked: Ranked[Candidate]) -> Answ
         return _tie(question, top, rivals[0])
     q = top.quantity
     cite = citation(top)
-    clause = top.clause.strip(" ,，;；")
+    clause = quoted(top)
     text = f"{display(top)}（{where(top)}：“{clause}”）" if clause in cite.text else f"{display(top)}（{where(top)}）"
     if q.direction == "down" and "下降" not in clause and "减少" not in clause:
         text = f"下降{text}"
@@ -58,6 +58,16 @@ def answer(question: str, model: ScorerModel, ranked: Ranked[Candidate]) -> Answ
                   value=abs(q.value), unit=q.unit or None, normalized_value=abs(q.base_value),
                   normalized_unit=q.base_unit or None, org=top.doc.org or None, year=top.doc.year,
                   metric=(top.figure.metric if top.figure else clause)[:40])
+
+
+def quoted(c: Candidate) -> str:
+    """The clause of a candidate as the answer quotes it: a clause cut at its length limit inside a number (a
+    flattened table: "…2312222质量指标…") starts after that number's digits, not with a stray part of it."""
+    start = c.quantity.start - len(c.left)  # where the clause begins in the document
+    lead = 0
+    if start > 0 and c.doc.text[start - 1].isdigit():
+        lead = len(c.left) - len(c.left.lstrip("0123456789.,"))
+    return c.clause[lead:].strip(" ,，;；")
 
 
 def figure_key(c: Candidate) -> tuple[float, str]:
@@ -79,8 +89,8 @@ def answers(cands: list[Candidate]) -> list[tuple[Candidate, float]]:
 
 def _tie(question: str, a: Candidate, b: Candidate) -> Answer:
     """Two figures fit equally well and disagree: show both with their sources and ask which is meant."""
-    reason = (f"有两个同样符合问题的数字：{display(a)}（{where(a)}：“{a.clause.strip()}”）与 {display(b)}"
-              f"（{where(b)}：“{b.clause.strip()}”），请写明是哪一个")
+    reason = (f"有两个同样符合问题的数字：{display(a)}（{where(a)}：“{quoted(a)}”）与 {display(b)}"
+              f"（{where(b)}：“{quoted(b)}”），请写明是哪一个")
     ans = refusal(question, reason, route=Route.SCORED)
     ans.citations = [citation(a), citation(b)]
     return ans
