@@ -82,15 +82,17 @@ def read(question: str) -> Cues:
     """The cues of one question."""
     t = normalize(question)
     years = [int(y) for y in YEAR.findall(t)]
-    kind = unit = said = ""
-    for i, (pat, k, u) in enumerate(ASKED):
+    kind = unit = ""
+    for pat, k, u in ASKED:
         if pat.search(t):
-            kind, unit, said = k, u, k if i < SAID else ""
+            kind, unit = k, u
             break
+    said = {k for pat, k, _ in ASKED[:SAID] if pat.search(t)}  # "执行率这一项得了几分" says two: neither counts
+    said_kind = said.pop() if len(said) == 1 else ""
     plain = NOT_CHANGE.sub("", t)
     terms = ASK_WORDS.sub(" ", YEAR.sub(" ", t))
     terms = re.sub(r"(?:19|20)\d{2}年?度?", " ", terms)
-    return Cues(question=question, text=t, years=years, kind=kind, unit=unit, said_kind=said,
+    return Cues(question=question, text=t, years=years, kind=kind, unit=unit, said_kind=said_kind,
                 change=bool(CHANGE.search(plain)),
                 target=bool(TARGET.search(t)), actual=bool(ACTUAL.search(t)), numeric=bool(NUMBER_ASK.search(t)),
                 textual=bool(TEXT_ASK.search(t)), terms=terms, grams=bigrams(terms))

@@ -34,6 +34,13 @@ class Sources:
     mentioned: Callable[[str], bool]  # whether any stored report mentions a place or body
 
 
+def admissible(c: Candidate) -> bool:
+    """Whether a candidate can be the answer at all: not from a report that never mentions a place the question
+    names, and not of another kind than the question says outright (an amount for 执行率是多少, a rate for 多少万元;
+    none of the 389 right answers in the verified questions the scorer is fit on is such a candidate)."""
+    return not c.features["place_absent"] and not c.features["kind_clash"]
+
+
 class ScoredRoute(FittedRoute[Candidate]):
     """Figure questions answered by the fitted scorer."""
 
@@ -51,7 +58,7 @@ class ScoredRoute(FittedRoute[Candidate]):
         cannot state that place's figure, so its candidates are left out (a report that mentions it inside,
         such as a city report's breakdown by district, stays in)."""
         cues, cands = self.candidates(question, src, generation)
-        return rank(self.model, cues, [c for c in cands if not c.features["place_absent"]])
+        return rank(self.model, cues, [c for c in cands if admissible(c)])
 
     def answer(self, question: str, src: Sources, generation: int) -> Answer:
         return self.unknown_region(question, src) or answer(question, self.model, self.ranked(question, src, generation))
@@ -63,7 +70,7 @@ class ScoredRoute(FittedRoute[Candidate]):
         todo = [e for e in examples if e.type in TRAINED_TYPES]
         for i, ex in enumerate(todo):
             _, cands = self.candidates(ex.question, src, generation)
-            cands = [c for c in cands if not c.features["place_absent"]]  # as ``ranked`` leaves them out
+            cands = [c for c in cands if admissible(c)]  # as ``ranked`` leaves them out
             pos = positives(ex, cands)
             if ex.type == "computed" and not pos:
                 continue  # worked out from several figures: not a look-up to learn from

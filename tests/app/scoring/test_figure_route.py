@@ -48,8 +48,12 @@ def test_a_kind_said_outright_clashes_with_a_figure_of_another_kind(assistant: A
     assert read("天河区水务局2022年预算执行率是多少").said_kind == "percent"
     assert read("项目资金到位了多少万元").said_kind == "money"
     assert read("项目资金是多少").said_kind == ""  # named, not said: no clash either way
+    assert read("结算费用项目执行率这一项得了几分").said_kind == ""  # two kinds said: neither decides
     by_text = {c.quantity.text: c.features["kind_clash"] for c in _cands(assistant, "天河区水务局2022年预算执行率是多少")}
     assert by_text["100%"] == 0.0 and by_text["3483万元"] == 1.0
+    st = assistant.state()
+    ranked = assistant.scored.ranked("天河区水务局2022年预算执行率是多少", assistant._sources(st), st.generation)
+    assert ranked.cands and all(c.quantity.unit == "%" for c in ranked.cands)  # the amounts are left out
 
 
 def test_one_figure_stated_twice_is_one_answer_with_both_probabilities(assistant: Assistant) -> None:
