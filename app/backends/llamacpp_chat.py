@@ -7,6 +7,7 @@ is generated at a time.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Iterator
@@ -46,8 +47,18 @@ def load_llama(path: Path, n_ctx: int, n_threads: int) -> Any:
                                      f"for this CPU): {INSTALL}") from e
             if not path.is_file():
                 raise LLMUnavailable(f"the local chat model file {path} is missing: {INSTALL}")
+            if not _LOADED:
+                atexit.register(_close_all)
             _LOADED[key] = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         return _LOADED[key]
+
+
+def _close_all() -> None:
+    """Free the loaded models while the interpreter still works (left to garbage collection at exit, llama_cpp's
+    own clean-up fails with a TypeError once its module is torn down)."""
+    with _LOAD:
+        while _LOADED:
+            _LOADED.popitem()[1].close()
 
 
 def _role(m: BaseMessage) -> str:

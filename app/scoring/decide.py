@@ -62,12 +62,17 @@ def answer(question: str, model: ScorerModel, ranked: Ranked[Candidate]) -> Answ
 
 def quoted(c: Candidate) -> str:
     """The clause of a candidate as the answer quotes it: a clause cut at its length limit inside a number (a
-    flattened table: "…2312222质量指标…") starts after that number's digits, not with a stray part of it."""
+    flattened table: "…2312222质量指标…", "…部门预算编码230001…") leaves that number out instead of quoting a stray
+    part of it."""
+    text, clause, digits = c.doc.text, c.clause, "0123456789.,"
     start = c.quantity.start - len(c.left)  # where the clause begins in the document
-    lead = 0
-    if start > 0 and c.doc.text[start - 1].isdigit():
-        lead = len(c.left) - len(c.left.lstrip("0123456789.,"))
-    return c.clause[lead:].strip(" ,，;；")
+    end = start + len(clause)
+    lead, tail = 0, len(clause)
+    if start > 0 and text[start - 1].isdigit():
+        lead = len(c.left) - len(c.left.lstrip(digits))
+    if end < len(text) and text[end].isdigit():
+        tail = max(len(clause.rstrip(digits)), c.quantity.end - start)
+    return clause[lead:tail].strip(" ,，;；")
 
 
 def figure_key(c: Candidate) -> tuple[float, str]:

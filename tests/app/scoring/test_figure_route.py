@@ -88,7 +88,7 @@ def test_a_quote_never_starts_inside_a_number(tmp_path: Path) -> None:
     from app.scoring.decide import quoted
 
     filler = ("质量指标项目资金使用合规性反映项目资金使用合规情况" * 4)[:56]
-    row = "产出指标数量指标宗教管理经费补助县数量反映补助县数量情况2312222" + filler + "为95%"
+    row = "产出指标数量指标宗教管理经费补助县数量反映补助县数量情况2312222" + filler + "为95%" + filler + "编码230001"
     a = Assistant(Settings(data_dir=tmp_path / "data", embedder="hash"))
     (tmp_path / "r.txt").write_text("2023年度龙岩市民族与宗教事务局项目支出绩效目标表\n" + row + "\n", encoding="utf-8")
     a.ingest([tmp_path / "r.txt"])
@@ -96,5 +96,6 @@ def test_a_quote_never_starts_inside_a_number(tmp_path: Path) -> None:
     cands = a.scored.candidates("龙岩市民族与宗教事务局项目资金使用合规性目标值是多少", a._sources(st), st.generation)[1]
     pct = next(c for c in cands if c.quantity.text.endswith("95%"))
     assert pct.left[:1].isdigit()  # the clause was cut inside 2312222 at its length limit
-    assert quoted(pct).startswith("质量指标") and quoted(pct).endswith("95%"), quoted(pct)
+    assert pct.clause[-1:].isdigit()  # and cut inside 230001 at its other end
+    assert quoted(pct).startswith("质量指标") and quoted(pct).endswith("编码"), quoted(pct)
     a.close()
