@@ -102,9 +102,16 @@ def resolve(assistant: Assistant, history: list[Turn], question: str, rewriter: 
 
 
 def rewriter_for(settings: Settings) -> Rewriter | None:
-    """The rewriter the settings configure: None (rules only) until a chat model is wired in here, as a function
-    of (history, question) returning the standalone question, or None when it cannot say."""
-    return None
+    """The rewriter the settings configure: the chat model of ``REPORTQA_LLM`` / ``REPORTQA_LLM_URL`` when one is
+    set (app.followup_model: its rewrite is checked before it is used), else None (rules only)."""
+    from app.backends.llm import make_chat_model
+
+    model = make_chat_model(settings)
+    if model is None:
+        return None
+    from app.followup_model import ModelRewriter
+
+    return ModelRewriter(model)
 
 
 class Conversations:
