@@ -106,7 +106,7 @@ def fabricated_figures(item: GoldItem, answer: Answer) -> list[str]:
     stated = stated_figures(answer, item.question)
     derived: list[Quantity] = []
     if answer.formula:
-        lhs, _, rhs = answer.formula.partition("=")
+        lhs, _, rhs = answer.formula.rpartition("=")  # "A ÷ B = 44396万元 ÷ 95800万元 = 46.34%": inputs left of the last =
         inputs = [q for q in find_quantities(lhs) if abs(q.value) not in FORMULA_CONSTANTS]
         if inputs and all(any(supports(s, q) for s in sources) for q in inputs):
             derived = find_quantities(rhs)

@@ -37,8 +37,10 @@ def test_figures_on_unseen_reports(lookalike_run: dict) -> None:
     ok = sum(by_type[t]["correct"] for t in ("numeric", "computed", "comparison") if t in by_type)
     assert n >= 60
     # 2026-11-30: 172/187 with the scorer fit on published reports (was 187/187 with rules tuned on these
-    # generated layouts); below the 95% the real-reports issue asks — an open gap recorded in the issue note
-    assert ok / n >= 0.91, json.dumps(by_type, ensure_ascii=False)
+    # generated layouts); below the 95% the real-reports issue asks — an open gap recorded in the issue note.
+    # 2026-12-01: 165/187 once the answer threshold is chosen on out-of-fold answers (0.87 instead of 0.67): fewer
+    # answers everywhere, and on the published reports left out 6 wrong figures instead of 14
+    assert ok / n >= 0.87, json.dumps(by_type, ensure_ascii=False)
 
 
 def test_unanswerable_refused_and_nothing_fabricated(lookalike_run: dict) -> None:

@@ -90,7 +90,7 @@ def read(question: str) -> Cues:
     said = {k for pat, k, _ in ASKED[:SAID] if pat.search(t)}  # "执行率这一项得了几分" says two: neither counts
     said_kind = said.pop() if len(said) == 1 else ""
     plain = NOT_CHANGE.sub("", t)
-    terms = ASK_WORDS.sub(" ", YEAR.sub(" ", t))
+    terms = ASK_WORDS.sub(" ", YEAR.sub(" ", re.sub(r"(?:19|20)\d{2}\s*年度", " ", t)))  # "2024年度…": not "度…"
     terms = re.sub(r"(?:19|20)\d{2}年?度?", " ", terms)
     return Cues(question=question, text=t, years=years, kind=kind, unit=unit, said_kind=said_kind,
                 change=bool(CHANGE.search(plain)),

@@ -14,7 +14,7 @@ from app.scoring.cues import Cues
 from app.scoring.decide import answer, figure_key
 from app.scoring.features import NAMES, featurize
 from app.scoring.labels import positives
-from app.scoring.model import PACKAGED, Group, ScorerModel, fit
+from app.scoring.model import PACKAGED, Group, ScorerModel, fit_out_of_fold
 from app.scoring.route import FittedRoute, Ranked, rank
 from core.answer import Answer
 from core.errors import ReportQAError
@@ -66,7 +66,7 @@ class ScoredRoute(FittedRoute[Candidate]):
     def fit(self, examples: Sequence[Example], src: Sources, generation: int,
             progress: Callable[[int, int], None] | None = None) -> ScorerModel:
         """Fit a model on verified questions about the stored reports (the stores must hold their documents)."""
-        groups = []
+        groups, docs = [], []
         todo = [e for e in examples if e.type in TRAINED_TYPES]
         for i, ex in enumerate(todo):
             _, cands = self.candidates(ex.question, src, generation)
@@ -76,11 +76,12 @@ class ScoredRoute(FittedRoute[Candidate]):
                 continue  # worked out from several figures: not a look-up to learn from
             x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
             groups.append(Group(x, pos, ex.question, keys=[figure_key(c) for c in cands]))
+            docs.append(ex.docs[0] if ex.docs else ex.question)
             if progress:
                 progress(i + 1, len(todo))
         if not groups:
             raise ReportQAError("no figure questions to fit the scorer on")
-        return fit(groups)
+        return fit_out_of_fold(groups, docs)
 
     def explain(self, question: str, src: Sources, generation: int, top: int = 5) -> dict[str, Any]:
         """The parse, the best candidates with their scores and the features that moved them, and the verdict."""

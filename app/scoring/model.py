@@ -3,11 +3,12 @@
 For one question with candidates x_1..x_n, P(candidate i) = exp(w·z_i) / (exp(b) + Σ_j exp(w·z_j)) where z is
 the standardised feature vector and b the learned score of "the reports do not state it". It is fit on
 verified questions (unanswerable ones, and answerable ones whose figure no candidate holds, teach b), and the
-answer threshold on P is chosen on the same data for precision.
+answer threshold on P is chosen for precision on answers given out of fold (``fit_out_of_fold``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,15 +170,50 @@ def fit(groups: list[Group], *, names: tuple[str, ...] = NAMES, l2: float = 0.02
     return model
 
 
-def choose_threshold(model: ScorerModel, groups: list[Group], min_precision: float) -> float:
-    """The lowest P(top) threshold whose answers on ``groups`` are right at least ``min_precision`` of the time."""
+def fold_of(key: str, folds: int) -> int:
+    """The fold of a document (or question) key: stable across runs and machines."""
+    return int(hashlib.md5(key.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def fit_out_of_fold(groups: list[Group], keys: list[str], *, folds: int = 5, min_precision: float = 0.97,
+                    **kw: Any) -> ScorerModel:
+    """The model fit on all groups, its answer threshold chosen on out-of-fold answers: each question answered
+    by a model fit without the questions about its documents (``keys``), so that the threshold holds for reports
+    the model has not seen instead of for answers it has learnt by heart (in-sample, a threshold set for 97%
+    precision gave about 92% on documents left out)."""
+    model = fit(groups, min_precision=min_precision, **kw)
+    tops: list[tuple[float, bool]] = []
+    for k in range(folds):
+        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, folds) != k]
+        test = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, folds) == k]
+        if test and any(g.positive for g in train):
+            tops += answered(fit(train, min_precision=min_precision, **kw), test)
+    if tops:
+        model.threshold = threshold_for(tops, min_precision)
+        model.info["threshold"] = f"out of fold ({folds} folds by document)"
+    return model
+
+
+def answered(model: ScorerModel, groups: list[Group]) -> list[tuple[float, bool]]:
+    """For each group with candidates: the probability of the model's answer and whether it is right."""
     tops = []
     for g in groups:
         p, _ = model.probabilities(g.x)
         if len(p):
             top, members = best_answer(p, g.keys)
             tops.append((top, any(i in g.positive for i in members)))
-    tops.sort(reverse=True)
+    return tops
+
+
+def choose_threshold(model: ScorerModel, groups: list[Group], min_precision: float) -> float:
+    """The lowest P(top) threshold whose answers on ``groups`` are right at least ``min_precision`` of the time."""
+    return threshold_for(answered(model, groups), min_precision)
+
+
+def threshold_for(tops: list[tuple[float, bool]], min_precision: float) -> float:
+    """The lowest threshold at which the answers (probability, right) above it are right ``min_precision`` of
+    the time."""
+    tops = sorted(tops, reverse=True)
     best, right = 0.99, 0
     for k, (top_p, ok) in enumerate(tops, start=1):
         right += ok

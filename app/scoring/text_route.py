@@ -3,7 +3,6 @@ with its exact span, or a refusal that says what was missing."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from app.routes import Route
 from app.scoring.cues import Cues, asks_figure, bigrams, normalize, read
 from app.scoring.features import asked_regions, place_in
 from app.scoring.labels import evidence_span
-from app.scoring.model import Group, ScorerModel, fit
+from app.scoring.model import Group, ScorerModel, fit, fold_of
 from app.scoring.passages import DATE, Passage, passages
 from app.scoring.route import FittedRoute, Ranked, rank
 from app.scoring.text_features import NAMES, asked_types, featurize
@@ -114,10 +113,6 @@ def best_threshold(outcomes: list[tuple[float, bool, bool]]) -> float:
     return max(best - 1e-9, 0.0)
 
 
-def fold_of(key: str) -> int:
-    return int(hashlib.md5(key.encode("utf-8")).hexdigest(), 16) % FOLDS
-
-
 def cross_fit(groups: list[Group], refuse: list[bool], keys: list[str], l2: float | None = None) -> ScorerModel:
     """The model fit on all groups, with the threshold chosen on out-of-fold outcomes: each group scored by a
     model fit without the groups of its documents (``keys``), so that the threshold is not set on answers
@@ -126,8 +121,8 @@ def cross_fit(groups: list[Group], refuse: list[bool], keys: list[str], l2: floa
     model = fit(groups, names=NAMES, l2=l2)
     outcomes: list[tuple[float, bool, bool]] = []
     for k in range(FOLDS):
-        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key) != k]
-        test = [(g, no) for g, no, key in zip(groups, refuse, keys, strict=True) if fold_of(key) == k]
+        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, FOLDS) != k]
+        test = [(g, no) for g, no, key in zip(groups, refuse, keys, strict=True) if fold_of(key, FOLDS) == k]
         if not test or not any(g.positive for g in train):
             continue
         held = fit(train, names=NAMES, l2=l2)

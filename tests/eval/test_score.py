@@ -168,6 +168,12 @@ def test_computed_figure_backed_by_cited_formula_inputs() -> None:
                   cites=inputs[:1])
     assert fabricated_figures(item_other, uncited) == ["20.38%"]
     assert score_item(item, a).correct
+    # the pipeline's own form: names, then figures, then the result, each after an "="
+    named = ans("项目支出占比20.38%", value="20.38", unit="%", cites=inputs,
+                formula="项目支出 ÷ 本年支出 = 546.49万元 ÷ 2681.33万元 = 20.38%")
+    assert fabricated_figures(item_other, named) == []
+    assert fabricated_figures(item_other, ans("项目支出占比20.38%", value="20.38", unit="%", cites=inputs[:1],
+                                              formula="项目支出 ÷ 本年支出 = 546.49万元 ÷ 2681.33万元 = 20.38%")) == ["20.38%"]
 
 
 def test_retrieval_rank() -> None:
