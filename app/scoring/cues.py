@@ -82,12 +82,9 @@ def read(question: str) -> Cues:
     """The cues of one question."""
     t = normalize(question)
     years = [int(y) for y in YEAR.findall(t)]
-    kind = unit = ""
-    for pat, k, u in ASKED:
-        if pat.search(t):
-            kind, unit = k, u
-            break
-    said = {k for pat, k, _ in ASKED[:SAID] if pat.search(t)}  # "执行率这一项得了几分" says two: neither counts
+    hits = [(i, k, u) for i, (pat, k, u) in enumerate(ASKED) if pat.search(t)]  # most specific first
+    kind, unit = hits[0][1:] if hits else ("", "")
+    said = {k for i, k, _ in hits if i < SAID}  # "执行率这一项得了几分" says two: neither counts
     said_kind = said.pop() if len(said) == 1 else ""
     plain = NOT_CHANGE.sub("", t)
     terms = ASK_WORDS.sub(" ", YEAR.sub(" ", re.sub(r"(?:19|20)\d{2}\s*年度", " ", t)))  # "2024年度…": not "度…"

@@ -14,7 +14,7 @@ from app.scoring.cues import Cues
 from app.scoring.decide import answer, figure_key
 from app.scoring.features import NAMES, featurize
 from app.scoring.labels import positives
-from app.scoring.model import PACKAGED, Group, ScorerModel, fit_out_of_fold
+from app.scoring.model import PACKAGED, Group, ScorerModel, fit_out_of_fold, fold_key
 from app.scoring.route import FittedRoute, Ranked, rank
 from core.answer import Answer
 from core.errors import ReportQAError
@@ -76,7 +76,7 @@ class ScoredRoute(FittedRoute[Candidate]):
                 continue  # worked out from several figures: not a look-up to learn from
             x = np.array([[c.features[n] for n in NAMES] for c in cands]) if cands else np.zeros((0, len(NAMES)))
             groups.append(Group(x, pos, ex.question, keys=[figure_key(c) for c in cands]))
-            docs.append(ex.docs[0] if ex.docs else ex.question)
+            docs.append(fold_key(ex))
             if progress:
                 progress(i + 1, len(todo))
         if not groups:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from app.scoring.features import NAMES
 from core.errors import ReportQAError
+
+if TYPE_CHECKING:
+    from core.records import Example
 
 PACKAGED = Path(__file__).with_name("scorer.json")
 
@@ -175,6 +179,22 @@ def fold_of(key: str, folds: int) -> int:
     return int(hashlib.md5(key.encode("utf-8")).hexdigest(), 16) % folds
 
 
+def fold_key(ex: Example) -> str:
+    """What keeps a verified question in one fold: the document it is about (the question itself without one)."""
+    return ex.docs[0] if ex.docs else ex.question
+
+
+def held_out(groups: list[Group], keys: list[str], fit_one: Callable[[list[Group]], ScorerModel],
+             folds: int) -> Iterator[tuple[ScorerModel, list[int]]]:
+    """For each fold by document (``keys``): a model fit on the other folds' groups, and the indexes of the fold's
+    groups; a fold with no group, or with no answerable question left to fit on, is skipped."""
+    for k in range(folds):
+        test = [i for i, key in enumerate(keys) if fold_of(key, folds) == k]
+        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, folds) != k]
+        if test and any(g.positive for g in train):
+            yield fit_one(train), test
+
+
 def fit_out_of_fold(groups: list[Group], keys: list[str], *, folds: int = 5, min_precision: float = 0.97,
                     **kw: Any) -> ScorerModel:
     """The model fit on all groups, its answer threshold chosen on out-of-fold answers: each question answered
@@ -182,12 +202,9 @@ def fit_out_of_fold(groups: list[Group], keys: list[str], *, folds: int = 5, min
     the model has not seen instead of for answers it has learnt by heart (in-sample, a threshold set for 97%
     precision gave about 92% on documents left out)."""
     model = fit(groups, min_precision=min_precision, **kw)
-    tops: list[tuple[float, bool]] = []
-    for k in range(folds):
-        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, folds) != k]
-        test = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, folds) == k]
-        if test and any(g.positive for g in train):
-            tops += answered(fit(train, min_precision=min_precision, **kw), test)
+    tops = [top for held, test in held_out(groups, keys, lambda train: fit(train, min_precision=min_precision, **kw),
+                                           folds)
+            for top in answered(held, [groups[i] for i in test])]
     if tops:
         model.threshold = threshold_for(tops, min_precision)
         model.info["threshold"] = f"out of fold ({folds} folds by document)"

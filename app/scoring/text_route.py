@@ -14,7 +14,7 @@ from app.routes import Route
 from app.scoring.cues import Cues, asks_figure, bigrams, normalize, read
 from app.scoring.features import asked_regions, place_in
 from app.scoring.labels import evidence_span
-from app.scoring.model import Group, ScorerModel, fit, fold_of
+from app.scoring.model import Group, ScorerModel, fit, fold_key, held_out
 from app.scoring.passages import DATE, Passage, passages
 from app.scoring.route import FittedRoute, Ranked, rank
 from app.scoring.text_features import NAMES, asked_types, featurize
@@ -119,14 +119,9 @@ def cross_fit(groups: list[Group], refuse: list[bool], keys: list[str], l2: floa
     the model has learnt by heart."""
     l2 = L2 if l2 is None else l2
     model = fit(groups, names=NAMES, l2=l2)
-    outcomes: list[tuple[float, bool, bool]] = []
-    for k in range(FOLDS):
-        train = [g for g, key in zip(groups, keys, strict=True) if fold_of(key, FOLDS) != k]
-        test = [(g, no) for g, no, key in zip(groups, refuse, keys, strict=True) if fold_of(key, FOLDS) == k]
-        if not test or not any(g.positive for g in train):
-            continue
-        held = fit(train, names=NAMES, l2=l2)
-        outcomes.extend(outcome(held, g, no) for g, no in test)
+    outcomes = [outcome(held, groups[i], refuse[i])
+                for held, test in held_out(groups, keys, lambda train: fit(train, names=NAMES, l2=l2), FOLDS)
+                for i in test]
     model.threshold = best_threshold(outcomes or [outcome(model, g, no) for g, no in zip(groups, refuse, strict=True)])
     model.info.update(route="text", l2=l2, refused_examples=sum(refuse))
     return model
@@ -187,7 +182,7 @@ class TextRoute(FittedRoute[Passage]):
                 continue
             groups.append(Group(rows(cands), pos, ex.question))
             refuse.append(ex.type == "unanswerable")
-            keys.append(ex.docs[0] if ex.docs else ex.question)
+            keys.append(fold_key(ex))
         return groups, refuse, keys
 
     def fit(self, examples: Sequence[Example], src: Sources, generation: int,
